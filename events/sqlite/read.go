@@ -1,0 +1,246 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"iter"
+	"math"
+	"time"
+
+	"github.com/pledger/pledger/events"
+)
+
+const selectColumns = `SELECT position, id, stream, version, type, schema_version, data,
+	recorded_at, effective_at, actor, reason, correlation_id, causation_id, prev_hash, hash FROM events`
+
+// pageSize bounds how many rows one query of a long read returns, so a slow
+// consumer never holds a read transaction (and the WAL) open for long.
+const pageSize = 8192
+
+// scanner decodes rows into events, interning the strings that repeat
+// (stream, type, actor) so a long read allocates them once.
+type scanner struct {
+	strs map[string]string
+	// column buffers, reused between rows
+	id, stream, typ, actor, reason, corr, caus, prev, hash sql.RawBytes
+	data                                                   []byte
+	position, version, recorded, effective                 int64
+	schema                                                 int
+}
+
+func newScanner() *scanner { return &scanner{strs: map[string]string{}} }
+
+func (sc *scanner) scan(rows *sql.Rows) (events.Event, error) {
+	if err := rows.Scan(&sc.position, &sc.id, &sc.stream, &sc.version, &sc.typ, &sc.schema, &sc.data,
+		&sc.recorded, &sc.effective, &sc.actor, &sc.reason, &sc.corr, &sc.caus, &sc.prev, &sc.hash); err != nil {
+		return events.Event{}, fmt.Errorf("sqlite: scan event: %w", err)
+	}
+	ev := events.Event{
+		Stream:        sc.intern(sc.stream),
+		Version:       uint64(sc.version),
+		Position:      uint64(sc.position),
+		Type:          sc.intern(sc.typ),
+		SchemaVersion: sc.schema,
+		Data:          sc.data,
+		RecordedAt:    time.Unix(0, sc.recorded).UTC(),
+		EffectiveAt:   time.Unix(0, sc.effective).UTC(),
+		Actor:         sc.intern(sc.actor),
+		Reason:        string(sc.reason),
+	}
+	if len(sc.id) != 16 || len(sc.prev) != 32 || len(sc.hash) != 32 {
+		return ev, fmt.Errorf("sqlite: event at position %d has a malformed id or hash column", sc.position)
+	}
+	copy(ev.ID[:], sc.id)
+	copy(ev.CorrelationID[:], sc.corr)
+	copy(ev.CausationID[:], sc.caus)
+	copy(ev.PrevHash[:], sc.prev)
+	copy(ev.Hash[:], sc.hash)
+	sc.data = nil // Scan into *[]byte copies; the event keeps this one
+	return ev, nil
+}
+
+func (sc *scanner) intern(b []byte) string {
+	if s, ok := sc.strs[string(b)]; ok {
+		return s
+	}
+	if len(sc.strs) > 1<<16 { // a log of unique actors must not grow this without bound
+		clear(sc.strs)
+	}
+	s := string(b)
+	sc.strs[s] = s
+	return s
+}
+
+// collect reads every row into events and closes rows.
+func collect(rows *sql.Rows) ([]events.Event, error) {
+	defer rows.Close()
+	sc := newScanner()
+	var out []events.Event
+	for rows.Next() {
+		ev, err := sc.scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// pages yields the events of successive queries, each continuing after the
+// key (version or position) of the last event yielded, until a query
+// returns fewer than pageSize rows.
+func pages(query func(after uint64) (*sql.Rows, error), key func(events.Event) uint64, after uint64) iter.Seq2[events.Event, error] {
+	return func(yield func(events.Event, error) bool) {
+		sc := newScanner()
+		for {
+			rows, err := query(after)
+			if err != nil {
+				yield(events.Event{}, fmt.Errorf("sqlite: read: %w", err))
+				return
+			}
+			n := 0
+			for rows.Next() {
+				ev, err := sc.scan(rows)
+				if err != nil || !yield(ev, nil) {
+					rows.Close()
+					if err != nil {
+						yield(events.Event{}, err)
+					}
+					return
+				}
+				n++
+				after = key(ev)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				yield(events.Event{}, fmt.Errorf("sqlite: read: %w", err))
+				return
+			}
+			if n < pageSize {
+				return
+			}
+		}
+	}
+}
+
+func byVersion(ev events.Event) uint64  { return ev.Version }
+func byPosition(ev events.Event) uint64 { return ev.Position }
+
+// ReadStream implements events.Store.
+func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadOptions) iter.Seq2[events.Event, error] {
+	to := opts.ToVersion
+	if to == 0 {
+		to = math.MaxInt64
+	}
+	recordedBy := int64(math.MaxInt64)
+	if !opts.RecordedBy.IsZero() {
+		recordedBy = opts.RecordedBy.UnixNano()
+	}
+	from := max(opts.From, 1)
+	return pages(func(after uint64) (*sql.Rows, error) {
+		return s.rdb.QueryContext(ctx, selectColumns+` WHERE stream = ? AND version > ? AND version <= ? AND recorded_at <= ?
+			ORDER BY version LIMIT ?`, stream, int64(after), int64(to), recordedBy, pageSize)
+	}, byVersion, from-1)
+}
+
+// ReadAll implements events.Store.
+func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[events.Event, error] {
+	return func(yield func(events.Event, error) bool) {
+		end, err := s.LastPosition(ctx)
+		if err != nil {
+			yield(events.Event{}, err)
+			return
+		}
+		for ev, err := range s.readRange(ctx, after, end) {
+			if !yield(ev, err) {
+				return
+			}
+		}
+	}
+}
+
+func (s *Store) readRange(ctx context.Context, after, end uint64) iter.Seq2[events.Event, error] {
+	return pages(func(after uint64) (*sql.Rows, error) {
+		return s.rdb.QueryContext(ctx, selectColumns+` WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
+			int64(after), int64(end), pageSize)
+	}, byPosition, after)
+}
+
+// LastPosition returns the position of the last committed event, 0 for an empty ledger.
+func (s *Store) LastPosition(ctx context.Context) (uint64, error) {
+	var pos sql.NullInt64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT MAX(position) FROM events`).Scan(&pos); err != nil {
+		return 0, fmt.Errorf("sqlite: read end of log: %w", err)
+	}
+	return uint64(pos.Int64), nil
+}
+
+// Subscribe implements events.Store. Commits of this process wake it at
+// once; commits of another process are seen within Options.PollInterval.
+func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Event, error] {
+	return func(yield func(events.Event, error) bool) {
+		poll := time.NewTicker(s.opts.PollInterval)
+		defer poll.Stop()
+		for {
+			// Take the wake channel before reading, so a commit that lands
+			// after the read still wakes us.
+			wake := s.changed()
+			for ev, err := range s.ReadAll(ctx, after) {
+				if err != nil {
+					if ctx.Err() == nil {
+						yield(events.Event{}, err)
+					}
+					return
+				}
+				if !yield(ev, nil) {
+					return
+				}
+				after = ev.Position
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.stop:
+				yield(events.Event{}, events.ErrClosed)
+				return
+			case <-wake:
+			case <-poll.C:
+			}
+		}
+	}
+}
+
+// Heads implements events.Store.
+func (s *Store) Heads(ctx context.Context) (uint64, []events.StreamHead, error) {
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, nil, fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	var pos sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(position) FROM events`).Scan(&pos); err != nil {
+		return 0, nil, fmt.Errorf("sqlite: read end of log: %w", err)
+	}
+	// SQLite takes the bare column hash from the row holding MAX(version).
+	rows, err := tx.QueryContext(ctx, `SELECT stream, MAX(version), hash FROM events GROUP BY stream ORDER BY stream`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("sqlite: read stream heads: %w", err)
+	}
+	defer rows.Close()
+	var heads []events.StreamHead
+	for rows.Next() {
+		var h events.StreamHead
+		var hash []byte
+		if err := rows.Scan(&h.Stream, &h.Version, &hash); err != nil {
+			return 0, nil, fmt.Errorf("sqlite: read stream heads: %w", err)
+		}
+		copy(h.Hash[:], hash)
+		heads = append(heads, h)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("sqlite: read stream heads: %w", err)
+	}
+	return uint64(pos.Int64), heads, nil
+}
