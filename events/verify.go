@@ -163,7 +163,9 @@ func (v *Verifier) checkSealsBefore(position uint64) error {
 
 func (v *Verifier) checkSealEvent(ev Event) error {
 	p, ok := v.byID[ev.ID]
-	if !ok || p.event.Hash != ev.Hash {
+	// The seal checked is parsed from p.event, so p.event's contents, not
+	// just its claimed hash, must be those of the event in the log.
+	if !ok || p.event.Hash != ev.Hash || ComputeHash(&p.event) != ev.Hash {
 		return problemAt(ev, "seal in the log is not among the seals read from the seals stream")
 	}
 	p.found = true

@@ -46,7 +46,7 @@ type Store struct {
 	closeMu  sync.RWMutex // held for reading while sending to requests
 	closed   bool
 	requests chan *request
-	done     chan struct{} // closed when the writer has stopped
+	done     chan struct{} // closed when the writer goroutine has stopped
 	stop     chan struct{} // closed by Close, ends subscriptions
 
 	wakeMu sync.Mutex
@@ -74,7 +74,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("%w: %s (create one with pledger init)", ErrNoLedger, path)
 		}
-		close(s.done)
 	} else if err := s.openWriter(ctx); err != nil {
 		return nil, err
 	}
@@ -151,12 +150,15 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	if s.requests != nil {
+	writing := s.requests != nil
+	if writing {
 		close(s.requests)
 	}
 	s.closeMu.Unlock()
 	close(s.stop)
-	<-s.done
+	if writing {
+		<-s.done
+	}
 	var errs []error
 	if s.w != nil {
 		errs = append(errs, s.w.close())
