@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/pledger/pledger/events"
 	"github.com/stretchr/testify/require"
 )
 
@@ -30,6 +31,11 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 	for range 2000 {
 		ea, eb := a.NextEvent(), b.NextEvent()
 		require.Equal(t, ea, eb)
+		p := events.Proposed{ID: ea.ID, Type: ea.Type, SchemaVersion: ea.SchemaVersion, Data: ea.Data, Actor: ea.Actor, Reason: ea.Reason}
+		prepared, err := events.Prepare([]events.Proposed{p})
+		require.NoError(t, err, "generated events are valid")
+		require.Equal(t, ea.Data, prepared[0].Data, "and already compact")
+		require.Equal(t, events.ComputeHash(&ea), ea.Hash)
 		smallest, largest = min(smallest, len(ea.Data)), max(largest, len(ea.Data))
 	}
 	require.GreaterOrEqual(t, smallest, 300, "payloads are realistic: 300 to 1000 bytes")

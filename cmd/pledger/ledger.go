@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"os"
+
+	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/sqlite"
+)
+
+// The signing key lives beside the ledger: PATH.key (private, mode 0600)
+// and PATH.pub (public, safe to hand to anyone).
+func privateKeyPath(db string) string { return db + ".key" }
+func publicKeyPath(db string) string  { return db + ".pub" }
+
+func openWrite(ctx context.Context, db string) (*sqlite.Store, error) {
+	return sqlite.Open(ctx, db, sqlite.Options{})
+}
+
+func openRead(ctx context.Context, db string) (*sqlite.Store, error) {
+	s, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
+	if errors.Is(err, sqlite.ErrNoLedger) {
+		return nil, badInput{err}
+	}
+	return s, err
+}
+
+// initLedger creates the ledger file (if needed) and a new signing key pair
+// beside it. It refuses to replace an existing key.
+func initLedger(ctx context.Context, db string) (keyID string, err error) {
+	if _, err := os.Stat(privateKeyPath(db)); err == nil {
+		return "", badInputf("%s already has a signing key (%s); refusing to replace it", db, privateKeyPath(db))
+	}
+	store, err := openWrite(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	if err := store.Close(); err != nil {
+		return "", err
+	}
+	pub, priv, err := events.GenerateKey()
+	if err != nil {
+		return "", err
+	}
+	privPEM, err := events.MarshalPrivateKey(priv)
+	if err != nil {
+		return "", err
+	}
+	pubPEM, err := events.MarshalPublicKey(pub)
+	if err != nil {
+		return "", err
+	}
+	if err := writeNew(privateKeyPath(db), privPEM, 0o600); err != nil {
+		return "", err
+	}
+	if err := writeNew(publicKeyPath(db), pubPEM, 0o644); err != nil {
+		return "", err
+	}
+	return events.KeyID(pub), nil
+}
+
+// writeNew writes a file that must not exist yet, durably.
+func writeNew(path string, data []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func loadPrivateKey(db string) (ed25519.PrivateKey, error) {
+	pemBytes, err := os.ReadFile(privateKeyPath(db))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, badInputf("no signing key at %s: create one with pledger init", privateKeyPath(db))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return events.ParsePrivateKey(pemBytes)
+}
+
+// loadPublicKey reads the key given with --pubkey, or else the one beside
+// the ledger; without either it returns nil (seal signatures unchecked).
+func loadPublicKey(flag, db string) (ed25519.PublicKey, error) {
+	path := flag
+	if path == "" {
+		path = publicKeyPath(db)
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+	}
+	pemBytes, err := os.ReadFile(path)
+	if err != nil {
+		return nil, badInput{err}
+	}
+	key, err := events.ParsePublicKey(pemBytes)
+	if err != nil {
+		return nil, badInputf("--pubkey %s: %w", path, err)
+	}
+	return key, nil
+}
