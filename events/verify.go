@@ -150,6 +150,9 @@ func (v *Verifier) Finish() (Summary, error) {
 func (v *Verifier) checkSealsBefore(position uint64) error {
 	for ; v.next < len(v.seals) && v.seals[v.next].seal.Position < position; v.next++ {
 		p := v.seals[v.next]
+		if err := v.checkSignature(p); err != nil {
+			return err
+		}
 		heads := make([]StreamHead, 0, len(v.heads))
 		for _, h := range v.heads {
 			heads = append(heads, h)
@@ -172,13 +175,21 @@ func (v *Verifier) checkSealEvent(ev Event) error {
 	if p.seal.Position >= ev.Position {
 		return problemAt(ev, fmt.Sprintf("seal at position %d claims to cover position %d", ev.Position, p.seal.Position))
 	}
-	if v.opts.Key != nil {
-		if p.seal.KeyID != KeyID(v.opts.Key) {
-			return problemAt(ev, fmt.Sprintf("seal was signed by key %s, not by the given key %s", p.seal.KeyID, KeyID(v.opts.Key)))
-		}
-		if !p.seal.SignatureValid(v.opts.Key) {
-			return problemAt(ev, "seal's signature is not valid: the seal was forged")
-		}
+	return nil
+}
+
+// checkSignature checks that the seal was signed by the trusted key, if one
+// was given. It runs before the root is compared: a forged seal is reported
+// as forged, not as a log that lost events.
+func (v *Verifier) checkSignature(p *pendingSeal) error {
+	if v.opts.Key == nil {
+		return nil
+	}
+	if p.seal.KeyID != KeyID(v.opts.Key) {
+		return problemAt(p.event, fmt.Sprintf("seal was signed by key %s, not by the given key %s", p.seal.KeyID, KeyID(v.opts.Key)))
+	}
+	if !p.seal.SignatureValid(v.opts.Key) {
+		return problemAt(p.event, "seal's signature is not valid: the seal was forged")
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	case errors.Is(err, checkFailed):
 		return exitFailed
-	case errors.As(err, new(badInput)):
+	case errors.As(err, new(badInput)), strings.HasPrefix(err.Error(), "unknown command"):
 		fmt.Fprintln(stderr, "pledger:", err)
 		return exitBadInput
 	default:

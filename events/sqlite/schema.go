@@ -30,7 +30,6 @@ var migrations = []string{
 	CREATE UNIQUE INDEX events_stream_version ON events (stream, version);`,
 }
 
-
 // migrate applies the migrations the file lacks, each in its own transaction
 // together with the new user_version.
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -61,7 +61,9 @@ func Event(n int) events.Proposed {
 	}
 }
 
-func events3(from int) []events.Proposed { return []events.Proposed{Event(from), Event(from + 1), Event(from + 2)} }
+func events3(from int) []events.Proposed {
+	return []events.Proposed{Event(from), Event(from + 1), Event(from + 2)}
+}
 
 // ReadStream collects a stream read, failing the test on error.
 func ReadStream(t *testing.T, s events.Store, stream string, opts events.ReadOptions) []events.Event {

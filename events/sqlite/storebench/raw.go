@@ -59,9 +59,9 @@ func rawScan(ctx context.Context, db *sql.DB) (int, error) {
 	}
 	defer rows.Close()
 	var (
-		position, version, recorded, effective, schema          int64
+		position, version, recorded, effective, schema               int64
 		id, stream, typ, data, actor, reason, corr, caus, prev, hash sql.RawBytes
-		n                                                       int
+		n                                                            int
 	)
 	for rows.Next() {
 		if err := rows.Scan(&position, &id, &stream, &version, &typ, &schema, &data, &recorded, &effective,
