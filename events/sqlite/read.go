@@ -36,6 +36,22 @@ func (sc *scanner) scan(rows *sql.Rows) (events.Event, error) {
 		&sc.recorded, &sc.effective, &sc.actor, &sc.reason, &sc.corr, &sc.caus, &sc.prev, &sc.hash); err != nil {
 		return events.Event{}, fmt.Errorf("sqlite: scan event: %w", err)
 	}
+	ev, err := sc.decode()
+	sc.data = nil // Scan into *[]byte copies; the event keeps this one
+	return ev, err
+}
+
+// decode builds an event from the scanned columns, refusing a row that no
+// append could have written (the file was damaged or edited).
+func (sc *scanner) decode() (events.Event, error) {
+	switch {
+	case sc.position < 1 || sc.version < 1 || sc.schema < 1:
+		return events.Event{}, fmt.Errorf("sqlite: event at position %d has a position, version or schema version below 1", sc.position)
+	case len(sc.id) != 16 || len(sc.prev) != 32 || len(sc.hash) != 32:
+		return events.Event{}, fmt.Errorf("sqlite: event at position %d has a malformed id or hash column", sc.position)
+	case len(sc.corr) != 0 && len(sc.corr) != 16 || len(sc.caus) != 0 && len(sc.caus) != 16:
+		return events.Event{}, fmt.Errorf("sqlite: event at position %d has a malformed correlation or causation id", sc.position)
+	}
 	ev := events.Event{
 		Stream:        sc.intern(sc.stream),
 		Version:       uint64(sc.version),
@@ -48,15 +64,11 @@ func (sc *scanner) scan(rows *sql.Rows) (events.Event, error) {
 		Actor:         sc.intern(sc.actor),
 		Reason:        string(sc.reason),
 	}
-	if len(sc.id) != 16 || len(sc.prev) != 32 || len(sc.hash) != 32 {
-		return ev, fmt.Errorf("sqlite: event at position %d has a malformed id or hash column", sc.position)
-	}
 	copy(ev.ID[:], sc.id)
 	copy(ev.CorrelationID[:], sc.corr)
 	copy(ev.CausationID[:], sc.caus)
 	copy(ev.PrevHash[:], sc.prev)
 	copy(ev.Hash[:], sc.hash)
-	sc.data = nil // Scan into *[]byte copies; the event keeps this one
 	return ev, nil
 }
 
