@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,7 +61,8 @@ func AppendLine(dst []byte, ev Event) []byte {
 
 // ParseLine decodes one JSON Lines record into an Event and checks every
 // envelope rule (but not the hash: that is the Verifier's job). Unknown keys
-// are rejected. The error names the field and the rule.
+// are rejected, and so is any line that is not byte for byte what AppendLine
+// writes. The error names the field and the rule.
 func ParseLine(b []byte) (Event, error) {
 	var l line
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -68,7 +70,9 @@ func ParseLine(b []byte) (Event, error) {
 	if err := dec.Decode(&l); err != nil {
 		return Event{}, fmt.Errorf("not a JSON event record: %w", err)
 	}
-	if dec.More() {
+	// dec.More reports false before a stray ']' or '}', so read on instead:
+	// only white space may follow the record.
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
 		return Event{}, fmt.Errorf("more than one JSON value on the line")
 	}
 	var ev Event
@@ -118,6 +122,12 @@ func ParseLine(b []byte) (Event, error) {
 	ev.Stream, ev.Version, ev.Position = l.Stream, l.Version, l.Position
 	ev.Type, ev.SchemaVersion, ev.Data = l.Type, l.SchemaVersion, prepared[0].Data
 	ev.Actor, ev.Reason = l.Actor, l.Reason
+	// Only the canonical form is accepted: a line that differs from its
+	// re-encoding (key case, duplicate keys, upper-case hex, spacing, key
+	// order) could be read differently by another parser than by us.
+	if !bytes.Equal(bytes.TrimSuffix(AppendLine(nil, ev), []byte("\n")), bytes.TrimRight(b, "\r\n")) {
+		return Event{}, fmt.Errorf("line is not in the canonical export form (key order and case, lower-case hex, no extra spaces)")
+	}
 	return ev, nil
 }
 

@@ -30,9 +30,9 @@ func (e badInput) Unwrap() error { return e.err }
 
 func badInputf(format string, args ...any) error { return badInput{fmt.Errorf(format, args...)} }
 
-// checkFailed is an error whose message has already been printed (a failed
+// errCheckFailed is an error whose message has already been printed (a failed
 // verification): exit 1 without printing it again.
-var checkFailed = errors.New("check failed")
+var errCheckFailed = errors.New("check failed")
 
 // app carries what every command needs; nothing is global.
 type app struct {
@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, checkFailed):
+	case errors.Is(err, errCheckFailed):
 		return exitFailed
 	case errors.As(err, new(badInput)), strings.HasPrefix(err.Error(), "unknown command"):
 		fmt.Fprintln(stderr, "pledger:", err)

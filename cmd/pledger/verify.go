@@ -140,7 +140,7 @@ func (a *app) reportVerify(res verifyResult) error {
 			res.Source, where, p.Stream, p.Version, p.Position, p.EventID, p.What)
 	}
 	if !res.OK {
-		return checkFailed
+		return errCheckFailed
 	}
 	return nil
 }
