@@ -71,7 +71,7 @@ func newTestRegistry() *events.Registry {
 	events.Register[riskRaised](r, renameNameToTitle, defaultSeverity)
 	events.Register[noteAdded](r)
 	events.Register[unencodable](r)
-	events.RegisterLedgerTypes(r)
+	events.Register[events.Sealed](r)
 	return r
 }
 

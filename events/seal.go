@@ -36,9 +36,6 @@ type Sealed struct {
 // EventType implements Payload.
 func (Sealed) EventType() string { return "ledger.sealed" }
 
-// RegisterLedgerTypes adds the ledger's own event types to r.
-func RegisterLedgerTypes(r *Registry) { Register[Sealed](r) }
-
 // MerkleRoot returns the RFC 6962 Merkle tree hash over heads sorted by
 // stream name. A leaf is SHA-256(0x00 ‖ len ‖ stream ‖ version ‖ hash); an
 // inner node is SHA-256(0x01 ‖ left ‖ right).

@@ -1,0 +1,247 @@
+package aggregates
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/pledger/pledger/events"
+)
+
+// Store is what the repository needs of the log.
+type Store interface {
+	Append(ctx context.Context, stream string, expected events.ExpectedVersion, evs ...events.Proposed) (events.AppendResult, error)
+	ReadStream(ctx context.Context, stream string, opts events.ReadOptions) iter.Seq2[events.Event, error]
+}
+
+// Meta is a command's audit metadata; it goes into every event's envelope.
+type Meta struct {
+	Actor         string
+	Reason        string
+	CorrelationID uuid.UUID
+	CausationID   uuid.UUID
+	// EffectiveAt back-dates the facts (an invoice dated May, recorded in
+	// June); zero means "when recorded".
+	EffectiveAt time.Time
+	// CommandID makes the command idempotent: event ids derive from it, so a
+	// retry appends nothing and returns the first result. Zero: random ids.
+	CommandID uuid.UUID
+	// ExpectedVersion, if set, is the stream version the caller saw
+	// (If-Match): a stream that has moved on is refused with ErrConflict
+	// instead of being re-decided.
+	ExpectedVersion *uint64
+}
+
+// Result is what a command appended.
+type Result struct {
+	Events []events.Event
+}
+
+// Version is the stream version after the command.
+func (r Result) Version() uint64 { return events.AppendResult{Events: r.Events}.LastVersion() }
+
+// state is an aggregate the repository can fold and cache.
+type state interface {
+	apply(ev events.Event, p events.Payload)
+	version() uint64
+}
+
+// Repository loads aggregates, runs commands and appends their events. It is
+// safe for concurrent use: commands on one stream are serialized within the
+// process, and conflicts with other processes are re-decided.
+type Repository struct {
+	store    Store
+	registry *events.Registry
+	retries  int
+
+	mu      sync.Mutex
+	streams map[string]*cached
+}
+
+// cached is a stream's latest known state (the snapshot) and the lock that
+// serializes commands on it.
+type cached struct {
+	mu    sync.Mutex
+	state state
+}
+
+// NewRepository returns a repository over store, decoding with registry.
+func NewRepository(store Store, registry *events.Registry) *Repository {
+	return &Repository{store: store, registry: registry, retries: 5, streams: map[string]*cached{}}
+}
+
+func (r *Repository) entry(stream string) *cached {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.streams[stream]
+	if !ok {
+		c = &cached{}
+		r.streams[stream] = c
+	}
+	return c
+}
+
+// catchUp folds the events after the snapshot into it.
+func (r *Repository) catchUp(ctx context.Context, stream string, s state) error {
+	for ev, err := range r.store.ReadStream(ctx, stream, events.ReadOptions{From: s.version() + 1}) {
+		if err != nil {
+			return err
+		}
+		p, err := r.registry.Decode(ev)
+		if err != nil {
+			return err
+		}
+		s.apply(ev, p)
+	}
+	return nil
+}
+
+// load returns the current state of a stream, caught up with the log.
+func load[S state](ctx context.Context, r *Repository, stream string, fresh func() S) (S, error) {
+	c := r.entry(stream)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, err := r.current(ctx, stream, c, func() state { return fresh() })
+	if err != nil {
+		var zero S
+		return zero, err
+	}
+	return s.(S), nil
+}
+
+func (r *Repository) current(ctx context.Context, stream string, c *cached, fresh func() state) (state, error) {
+	if c.state == nil {
+		c.state = fresh()
+	}
+	if err := r.catchUp(ctx, stream, c.state); err != nil {
+		c.state = nil // a half-applied snapshot is not a snapshot
+		return nil, err
+	}
+	return c.state, nil
+}
+
+// execute runs decide against the stream's current state and appends what
+// it returns; on a version conflict it catches up and decides again.
+func execute[S state](ctx context.Context, r *Repository, stream string, fresh func() S, meta Meta, decide func(S) ([]events.Payload, error)) (Result, error) {
+	if err := meta.validate(); err != nil {
+		return Result{}, err
+	}
+	c := r.entry(stream)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		st, err := r.current(ctx, stream, c, func() state { return fresh() })
+		if err != nil {
+			return Result{}, err
+		}
+		s := st.(S)
+		if meta.ExpectedVersion != nil && *meta.ExpectedVersion != s.version() {
+			if res, ok, err := r.replayed(ctx, stream, meta); ok || err != nil {
+				return res, err
+			}
+			return Result{}, &Error{Kind: ErrConflict, Rule: "version.stale", Field: "If-Match",
+				Message: fmt.Sprintf("the stream is at version %d, not %d: reload and try again", s.version(), *meta.ExpectedVersion)}
+		}
+		payloads, err := decide(s)
+		if err != nil {
+			if res, ok, rerr := r.replayed(ctx, stream, meta); ok || rerr != nil {
+				return res, rerr // a retried command whose first run already changed the state
+			}
+			return Result{}, err
+		}
+		proposed, err := r.propose(payloads, meta, s)
+		if err != nil {
+			return Result{}, err
+		}
+		res, err := r.store.Append(ctx, stream, events.Exact(s.version()), proposed...)
+		if errors.Is(err, events.ErrWrongExpectedVersion) {
+			if attempt < r.retries {
+				continue // another process appended: catch up, decide again
+			}
+			return Result{}, &Error{Kind: ErrConflict, Rule: "version.retries_exhausted", Message: fmt.Sprintf("the stream kept changing: gave up after %d attempts", attempt+1)}
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		if len(res.Events) > 0 && res.Events[0].Version <= s.version() {
+			return Result{Events: res.Events}, nil // an idempotent retry: the state already holds these
+		}
+		for i, ev := range res.Events {
+			s.apply(ev, payloads[i])
+		}
+		return Result{Events: res.Events}, nil
+	}
+}
+
+// replayed reports whether a command with a CommandID was already applied,
+// and returns its original events.
+func (r *Repository) replayed(ctx context.Context, stream string, meta Meta) (Result, bool, error) {
+	if meta.CommandID == uuid.Nil {
+		return Result{}, false, nil
+	}
+	first := eventID(meta.CommandID, 0)
+	var out []events.Event
+	for ev, err := range r.store.ReadStream(ctx, stream, events.ReadOptions{}) {
+		if err != nil {
+			return Result{}, false, err
+		}
+		if ev.ID == first || len(out) > 0 && ev.ID == eventID(meta.CommandID, len(out)) {
+			out = append(out, ev)
+		}
+	}
+	return Result{Events: out}, len(out) > 0, nil
+}
+
+// eventID derives the i-th event id of a command, so retries are idempotent.
+func eventID(command uuid.UUID, i int) uuid.UUID {
+	return uuid.NewSHA1(command, fmt.Appendf(nil, "event-%d", i))
+}
+
+func (r *Repository) propose(payloads []events.Payload, meta Meta, s state) ([]events.Proposed, error) {
+	out := make([]events.Proposed, len(payloads))
+	for i, p := range payloads {
+		prop, err := r.registry.Propose(p)
+		if err != nil {
+			return nil, err
+		}
+		prop.ID = uuid.New()
+		if meta.CommandID != uuid.Nil {
+			prop.ID = eventID(meta.CommandID, i)
+		}
+		prop.Actor, prop.Reason = meta.Actor, meta.Reason
+		prop.CorrelationID, prop.CausationID = meta.CorrelationID, meta.CausationID
+		prop.EffectiveAt = meta.EffectiveAt
+		if cause, ok := causedBy(s, p); ok {
+			prop.CausationID = cause // a baseline move is caused by its CR's approval
+		}
+		out[i] = prop
+	}
+	return out, nil
+}
+
+// causedBy finds the approval event of the change request a baseline move names.
+func causedBy(s state, p events.Payload) (uuid.UUID, bool) {
+	moved, ok := p.(interface{ ChangeRequest() string })
+	proj, isProject := s.(*Project)
+	if !ok || !isProject || moved.ChangeRequest() == "" {
+		return uuid.Nil, false
+	}
+	cr, found := proj.scope.crs[moved.ChangeRequest()]
+	if !found || cr.approvedBy == uuid.Nil {
+		return uuid.Nil, false
+	}
+	return cr.approvedBy, true
+}
+
+func (m Meta) validate() error {
+	var c check
+	c.text("actor", m.Actor)
+	if len(m.Reason) > maxText {
+		c.fail(invalid("reason", "text", "must be at most %d bytes", maxText))
+	}
+	return c.err
+}
