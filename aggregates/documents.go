@@ -15,7 +15,9 @@ type documents struct {
 	refs map[string]string // naming-convention ref → document id
 }
 
-func newDocuments() documents { return documents{docs: map[string]*document{}, refs: map[string]string{}} }
+func newDocuments() documents {
+	return documents{docs: map[string]*document{}, refs: map[string]string{}}
+}
 
 func (d *documents) apply(p *Project, payload events.Payload) {
 	switch e := payload.(type) {
