@@ -45,9 +45,11 @@ func given(history ...events.Payload) *Project {
 	return p
 }
 
-// withCharter prepends the charter to a history.
+// withCharter prepends the charter to a history. The result has no spare
+// capacity, so appending to it in one case never changes another's.
 func withCharter(history ...events.Payload) []events.Payload {
-	return append([]events.Payload{charter()}, history...)
+	out := append([]events.Payload{charter()}, history...)
+	return out[:len(out):len(out)]
 }
 
 // gwt is one given-when-then case: given these events, when this command,

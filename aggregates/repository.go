@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -71,7 +72,7 @@ type cached struct {
 
 // NewRepository returns a repository over store, decoding with registry.
 func NewRepository(store Store, registry *events.Registry) *Repository {
-	return &Repository{store: store, registry: registry, retries: 5, streams: map[string]*cached{}}
+	return &Repository{store: store, registry: registry, retries: 12, streams: map[string]*cached{}}
 }
 
 func (r *Repository) entry(stream string) *cached {
@@ -160,7 +161,12 @@ func execute[S state](ctx context.Context, r *Repository, stream string, fresh f
 		res, err := r.store.Append(ctx, stream, events.Exact(s.version()), proposed...)
 		if errors.Is(err, events.ErrWrongExpectedVersion) {
 			if attempt < r.retries {
-				continue // another process appended: catch up, decide again
+				// Another process appended: back off a little (jittered, so
+				// two contending writers fall out of step), catch up, decide again.
+				if err := sleep(ctx, backoff(attempt)); err != nil {
+					return Result{}, err
+				}
+				continue
 			}
 			return Result{}, &Error{Kind: ErrConflict, Rule: "version.retries_exhausted", Message: fmt.Sprintf("the stream kept changing: gave up after %d attempts", attempt+1)}
 		}
@@ -174,6 +180,23 @@ func execute[S state](ctx context.Context, r *Repository, stream string, fresh f
 			s.apply(ev, payloads[i])
 		}
 		return Result{Events: res.Events}, nil
+	}
+}
+
+// backoff is the pause before retry attempt+1: random, growing, capped.
+func backoff(attempt int) time.Duration {
+	ceiling := min(time.Millisecond<<attempt, 100*time.Millisecond)
+	return time.Duration(rand.Int64N(int64(ceiling))) + time.Millisecond
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
