@@ -58,7 +58,7 @@ func (s *scope) apply(p *Project, ev events.Event, payload events.Payload) {
 func (s *scope) cr(id string) (*changeRequest, error) {
 	cr, ok := s.crs[id]
 	if !ok {
-		return nil, notFound("cr_id", "change request", id)
+		return nil, notFound("cr_id", "cr", id)
 	}
 	return cr, nil
 }
@@ -183,8 +183,10 @@ func (p *Project) checkChanges(budget []events.BudgetChange, milestones []events
 	for i, m := range milestones {
 		field := fmt.Sprintf("milestone_changes[%d]", i)
 		v.date(field+".baseline", m.Baseline)
-		if _, ok := p.schedule.milestones[m.MilestoneID]; !ok {
+		if ms, ok := p.schedule.milestones[m.MilestoneID]; !ok {
 			v.fail(notFound(field+".milestone_id", "milestone", m.MilestoneID))
+		} else if !ms.actual.IsZero() {
+			v.fail(violatesField(field+".milestone_id", "milestone.already_achieved", "milestone %s was achieved on %s: its baseline no longer moves", m.MilestoneID, ms.actual))
 		} else if v.err == nil && m.Baseline.Before(p.charter.Start) {
 			v.fail(violatesField(field+".baseline", "date.before_project_start", "must not be before the project start %s", p.charter.Start))
 		}
@@ -197,8 +199,8 @@ func (p *Project) checkChanges(budget []events.BudgetChange, milestones []events
 			continue
 		}
 		v.money(field+".value_delta", c.ValueDelta, p.Currency(), true)
-		if v.err == nil && k.value+c.ValueDelta.Minor < 0 {
-			v.fail(violatesField(field+".value_delta", "contract.negative_value", "the contract value would fall below zero"))
+		if v.err == nil && k.value+c.ValueDelta.Minor < k.committed {
+			v.fail(violatesField(field+".value_delta", "contract.below_committed", "the contract value would fall below the %d already on purchase orders", k.committed))
 		}
 		for j, d := range c.DeliverablesAdded {
 			v.deliverable(fmt.Sprintf("%s.deliverables_added[%d]", field, j), d)
@@ -357,6 +359,9 @@ func (c ImplementChangeRequest) Decide(p *Project, meta Meta) ([]events.Payload,
 // numberCriteria gives acceptance criteria their ids (K-1, K-2, …) within
 // their deliverable.
 func numberCriteria(criteria []events.Criterion) []events.Criterion {
+	if len(criteria) == 0 {
+		return nil
+	}
 	out := make([]events.Criterion, len(criteria))
 	for i, c := range criteria {
 		out[i] = events.Criterion{CriterionID: fmt.Sprintf("K-%d", i+1), Text: c.Text}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // Payload is the data of one event type. EventType returns the stable wire
@@ -23,6 +24,7 @@ type Upcaster func(data json.RawMessage) (json.RawMessage, error)
 // safe for concurrent use.
 type Registry struct {
 	types map[string]registration
+	names []string // in registration order
 }
 
 type registration struct {
@@ -45,6 +47,7 @@ func Register[T Payload](r *Registry, upcasters ...Upcaster) {
 	if _, dup := r.types[name]; dup {
 		panic(fmt.Sprintf("events: type %q registered twice", name))
 	}
+	r.names = append(r.names, name)
 	r.types[name] = registration{
 		goType:    reflect.TypeFor[T](),
 		version:   len(upcasters) + 1,
@@ -66,6 +69,9 @@ func (r *Registry) Types() map[string]int {
 	}
 	return out
 }
+
+// Names returns every registered wire name in registration order.
+func (r *Registry) Names() []string { return slices.Clone(r.names) }
 
 // Propose encodes a payload as a proposed event at its current schema
 // version. The caller fills in the envelope's audit fields.

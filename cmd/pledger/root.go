@@ -91,6 +91,9 @@ func (a *app) rootCommand() *cobra.Command {
 		a.exportCommand(),
 		a.importCommand(),
 		a.benchCommand(),
+		a.eventsCommand(),
+		a.projectsCommand(),
+		a.demoCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
