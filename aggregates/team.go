@@ -12,6 +12,9 @@ const (
 	accessRequested   = "requested"
 	accessProvisioned = "provisioned"
 	accessRevoked     = "revoked"
+	// accessRerequested is access requested again after a revocation: until
+	// it is provisioned, the member's access is still revoked.
+	accessRerequested = "requested again"
 )
 
 type member struct {
@@ -29,7 +32,7 @@ func (m *member) revoked() bool {
 		switch state {
 		case accessProvisioned:
 			return false
-		case accessRevoked:
+		case accessRevoked, accessRerequested:
 			anyRevoked = true
 		}
 	}
@@ -72,7 +75,12 @@ func (t *team) apply(payload events.Payload) {
 			}
 		}
 	case events.AccessRequested:
-		t.members[e.Person].access[e.System] = accessRequested
+		m := t.members[e.Person]
+		if m.access[e.System] == accessRevoked {
+			m.access[e.System] = accessRerequested
+		} else {
+			m.access[e.System] = accessRequested
+		}
 	case events.AccessProvisioned:
 		t.members[e.Person].access[e.System] = accessProvisioned
 	case events.AccessRevoked:
@@ -161,7 +169,7 @@ func (c RequestAccess) Decide(p *Project, _ Meta) ([]events.Payload, error) {
 		return nil, err
 	}
 	switch m.access[c.System] {
-	case accessRequested:
+	case accessRequested, accessRerequested:
 		return nil, violatesField("system", "team.access_already_requested", "access to %s for %s is already requested", c.System, c.Person)
 	case accessProvisioned:
 		return nil, violatesField("system", "team.access_already_provisioned", "%s already has access to %s", c.Person, c.System)
@@ -188,7 +196,7 @@ func (c ProvisionAccess) Decide(p *Project, _ Meta) ([]events.Payload, error) {
 		return nil, err
 	}
 	switch m.access[c.System] {
-	case accessRequested:
+	case accessRequested, accessRerequested:
 		return []events.Payload{events.AccessProvisioned(c)}, nil
 	case accessProvisioned:
 		return nil, violatesField("system", "team.access_already_provisioned", "%s already has access to %s", c.Person, c.System)
@@ -217,7 +225,7 @@ func (c RevokeAccess) Decide(p *Project, meta Meta) ([]events.Payload, error) {
 		return nil, err
 	}
 	switch m.access[c.System] {
-	case accessRequested, accessProvisioned:
+	case accessRequested, accessRerequested, accessProvisioned:
 		return []events.Payload{events.AccessRevoked(c)}, nil
 	}
 	return nil, violatesField("system", "team.access_not_granted", "%s has no access to %s to revoke", c.Person, c.System)
@@ -243,7 +251,7 @@ func (c LeaveMember) Decide(p *Project, _ Meta) ([]events.Payload, error) {
 	if live := m.accessIn(accessProvisioned); len(live) > 0 {
 		return nil, violatesField("person", "team.access_still_provisioned", "%s still has access to %s: revoke it first", c.Person, strings.Join(live, ", "))
 	}
-	if pending := m.accessIn(accessRequested); len(pending) > 0 {
+	if pending := append(m.accessIn(accessRequested), m.accessIn(accessRerequested)...); len(pending) > 0 {
 		return nil, violatesField("person", "team.access_still_requested", "access to %s is still requested for %s: revoke the request first", strings.Join(pending, ", "), c.Person)
 	}
 	return []events.Payload{events.MemberLeft(c)}, nil

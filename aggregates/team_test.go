@@ -139,3 +139,24 @@ func TestAssignable(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessRequestedAgainStaysRevoked: found by the property test — a new
+// request after a revocation is not access; until it is provisioned the
+// member still cannot be given new actions.
+func TestAccessRequestedAgainStaysRevoked(t *testing.T) {
+	history := withCharter(
+		events.MemberJoined{Person: "ann@example.com", Name: "Ann", Role: "engineer"},
+		events.AccessRequested{Person: "ann@example.com", System: "portal", Level: "user"},
+		events.AccessProvisioned{Person: "ann@example.com", System: "portal"},
+		events.AccessRevoked{Person: "ann@example.com", System: "portal"},
+		events.AccessRequested{Person: "ann@example.com", System: "portal", Level: "user"},
+	)
+	runGWT(t, []gwt{
+		{name: "an action while access is only requested again", given: history,
+			when: AddAction{Title: "a", Owner: "ann@example.com", Due: date("2026-04-01")},
+			kind: ErrRuleViolated, rule: "team.access_revoked", field: "owner"},
+		{name: "once provisioned again, actions are allowed", given: append(history, events.AccessProvisioned{Person: "ann@example.com", System: "portal"}),
+			when: AddAction{Title: "a", Owner: "ann@example.com", Due: date("2026-04-01")},
+			then: []events.Payload{events.ActionItemAdded{ActionID: "AI-1", Title: "a", Owner: "ann@example.com", Due: date("2026-04-01")}}},
+	})
+}
