@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"hash"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -73,12 +74,36 @@ var (
 )
 
 // ValidateStream checks a stream name: 1 to MaxStreamLen bytes of UTF-8
-// without control characters.
+// without control characters (tabs and newlines included).
 func ValidateStream(stream string) error {
 	if err := checkText(stream, MaxStreamLen, true); err != "" {
 		return &FieldError{Index: -1, Field: "stream", Rule: err}
 	}
+	if strings.ContainsAny(stream, "\t\n") {
+		return &FieldError{Index: -1, Field: "stream", Rule: "must not contain control characters"}
+	}
 	return nil
+}
+
+// PrepareAppend checks an append as every store must before writing: the
+// stream name, the batch (see Prepare), and that the seals stream holds only
+// seals. It returns the batch as it will be stored.
+func PrepareAppend(stream string, batch []Proposed) ([]Proposed, error) {
+	if err := ValidateStream(stream); err != nil {
+		return nil, err
+	}
+	prepared, err := Prepare(batch)
+	if err != nil {
+		return nil, err
+	}
+	if stream == SealsStream {
+		for i, p := range prepared {
+			if p.Type != (Sealed{}).EventType() {
+				return nil, &FieldError{Index: i, Field: "type", Rule: "the ledger-seals stream holds only ledger.sealed events"}
+			}
+		}
+	}
+	return prepared, nil
 }
 
 // Prepare validates a batch of proposed events and returns copies whose Data

@@ -110,12 +110,12 @@ func (b *logBuilder) seal() events.Event {
 //	pos 12 a5  13 b4
 //
 // where a, b and v are the streams "project-a", "project-b" and "vendors".
-// Events 2 and 3 share a recorded time (recorded times may be equal).
+// Recorded times strictly increase, as the store stamps them.
 func standardLog(t testing.TB, key ed25519.PrivateKey, step uint64) []events.Event {
 	b := newLogBuilder(t, key, step)
 	b.event("project-a", 0)
 	b.event("project-b", time.Second)
-	b.event("project-a", 0)
+	b.event("project-a", time.Nanosecond)
 	b.event("vendors", time.Millisecond)
 	b.event("project-b", time.Nanosecond)
 	b.event("project-a", time.Minute)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,11 +29,41 @@ func (p *Problem) Error() string {
 
 // Summary describes a ledger that verified.
 type Summary struct {
-	Events            uint64 `json:"events"`
-	Streams           int    `json:"streams"`
-	Seals             int    `json:"seals"`
-	LastPosition      uint64 `json:"last_position"`
-	SignaturesChecked bool   `json:"signatures_checked"`
+	Events            uint64  `json:"events"`
+	Streams           int     `json:"streams"`
+	Seals             int     `json:"seals"`
+	LastPosition      uint64  `json:"last_position"`
+	SignaturesChecked bool    `json:"signatures_checked"`
+	LastSeal          *Anchor `json:"last_seal,omitempty"`
+	Anchors           int     `json:"anchors_checked"`
+}
+
+// Anchor is a seal recorded outside the ledger: the position it covers and
+// its Merkle root. A ledger verified against anchors must still contain a
+// valid seal with exactly that position and root, so removing seals (or
+// rewriting the log and re-sealing it) is caught even though the seals
+// stream itself could be cut.
+type Anchor struct {
+	Position uint64 `json:"position"`
+	Root     Hash   `json:"root"`
+}
+
+// String formats the anchor as POSITION:ROOT, the form ParseAnchor reads.
+func (a Anchor) String() string { return fmt.Sprintf("%d:%s", a.Position, a.Root) }
+
+// ParseAnchor reads POSITION:ROOT, as pledger seal prints it.
+func ParseAnchor(s string) (Anchor, error) {
+	pos, root, ok := strings.Cut(s, ":")
+	var a Anchor
+	n, err := strconv.ParseUint(pos, 10, 64)
+	if !ok || err != nil || n == 0 {
+		return a, fmt.Errorf("anchor %q must be POSITION:ROOT, e.g. 1200:3f9a…", s)
+	}
+	if a.Root, err = ParseHash(root); err != nil {
+		return a, fmt.Errorf("anchor %q: root: %w", s, err)
+	}
+	a.Position = n
+	return a, nil
 }
 
 // VerifyOptions configure a Verifier.
@@ -42,6 +74,8 @@ type VerifyOptions struct {
 	// Seals are the events of SealsStream, read before the pass. Each must
 	// also appear in the log, where its position is checked.
 	Seals []Event
+	// Anchors are seals recorded outside the ledger; each must be present.
+	Anchors []Anchor
 	// PositionGaps allows gaps between global positions, for engines whose
 	// positions are not dense (KurrentDB). With dense positions a gap is a
 	// deleted event.
@@ -109,10 +143,13 @@ func (v *Verifier) Check(ev Event) error {
 	if ev.PrevHash != head.Hash {
 		return problemAt(ev, fmt.Sprintf("prev_hash does not match the hash of version %d: the chain is broken", head.Version))
 	}
-	if ev.RecordedAt.Before(v.lastRecorded) {
-		return problemAt(ev, "recorded_at is earlier than the event before it in the log: events reordered")
+	if !ev.RecordedAt.After(v.lastRecorded) {
+		return problemAt(ev, "recorded_at does not increase along the log: events reordered")
 	}
 	if ev.Stream == SealsStream {
+		if ev.Type != (Sealed{}).EventType() {
+			return problemAt(ev, fmt.Sprintf("the seals stream holds a %s event: only seals belong there", ev.Type))
+		}
 		if err := v.checkSealEvent(ev); err != nil {
 			return err
 		}
@@ -128,7 +165,9 @@ func (v *Verifier) Finish() (Summary, error) {
 	if err := v.checkSealsBefore(v.lastPosition + 1); err != nil {
 		return Summary{}, err
 	}
+	var last *Anchor
 	for _, p := range v.seals {
+		last = &Anchor{Position: p.seal.Position, Root: p.seal.Root}
 		if p.seal.Position > v.lastPosition {
 			return Summary{}, problemAt(p.event, fmt.Sprintf("seal covers position %d but the log ends at %d: the log was truncated", p.seal.Position, v.lastPosition))
 		}
@@ -136,7 +175,15 @@ func (v *Verifier) Finish() (Summary, error) {
 			return Summary{}, problemAt(p.event, "seal is missing from the log")
 		}
 	}
+	for _, a := range v.opts.Anchors {
+		if !slices.ContainsFunc(v.seals, func(p *pendingSeal) bool { return p.seal.Position == a.Position && p.seal.Root == a.Root }) {
+			return Summary{}, &Problem{Stream: SealsStream, Position: a.Position,
+				What: fmt.Sprintf("no seal covers position %d with the anchored root %s: seals were removed or the log was rewritten and re-sealed", a.Position, a.Root)}
+		}
+	}
 	return Summary{
+		LastSeal:          last,
+		Anchors:           len(v.opts.Anchors),
 		Events:            v.events,
 		Streams:           len(v.heads),
 		Seals:             len(v.seals),

@@ -117,8 +117,50 @@ func TestVerifierPassesAValidLog(t *testing.T) {
 			opts.Seals = sealsOf(c.log)
 			sum, _, err := verifyLog(opts, c.log)
 			require.NoError(t, err)
+			if seals := sealsOf(c.log); len(seals) > 0 {
+				var last events.Sealed
+				require.NoError(t, json.Unmarshal(seals[len(seals)-1].Data, &last))
+				require.Equal(t, &events.Anchor{Position: last.Position, Root: last.Root}, sum.LastSeal, "the summary names the newest seal")
+			}
+			sum.LastSeal = nil
 			require.Equal(t, c.want, sum)
 		})
+	}
+}
+
+// TestAnchors: a seal recorded outside the ledger must still be in it.
+func TestAnchors(t *testing.T) {
+	t.Parallel()
+	pub, priv := testKey(1)
+	log := standardLog(t, priv, 1)
+	seals := sealsOf(log)
+	var first events.Sealed
+	require.NoError(t, json.Unmarshal(seals[0].Data, &first))
+	anchor := events.Anchor{Position: first.Position, Root: first.Root}
+	parsed, err := events.ParseAnchor(anchor.String())
+	require.NoError(t, err)
+	require.Equal(t, anchor, parsed)
+
+	sum, _, err := verifyLog(events.VerifyOptions{Key: pub, Seals: seals, Anchors: []events.Anchor{anchor}}, log)
+	require.NoError(t, err)
+	require.Equal(t, 1, sum.Anchors)
+
+	// Someone cuts both seals and everything after the first: per-stream
+	// chains and dense positions still hold, but the anchor is gone.
+	cut := log[:posSeal1-1]
+	_, _, err = verifyLog(events.VerifyOptions{Key: pub, Anchors: []events.Anchor{anchor}}, cut)
+	var problem *events.Problem
+	require.ErrorAs(t, err, &problem)
+	require.Contains(t, problem.What, "no seal covers position 6 with the anchored root")
+
+	wrong := anchor
+	wrong.Root[0] ^= 1
+	_, _, err = verifyLog(events.VerifyOptions{Key: pub, Seals: seals, Anchors: []events.Anchor{wrong}}, log)
+	require.ErrorAs(t, err, &problem)
+
+	for _, bad := range []string{"", "12", "x:00", "0:" + anchor.Root.String(), "6:abc"} {
+		_, err := events.ParseAnchor(bad)
+		require.Error(t, err, bad)
 	}
 }
 
@@ -131,6 +173,8 @@ func TestVerifierPassesASealOfAnEmptyLedger(t *testing.T) {
 	b.seal()
 	sum, _, err := verifyLog(events.VerifyOptions{Key: pub, Seals: sealsOf(b.log)}, b.log)
 	require.NoError(t, err)
+	require.NotNil(t, sum.LastSeal)
+	sum.LastSeal = nil
 	require.Equal(t, events.Summary{Events: 3, Streams: 2, Seals: 2, LastPosition: 3, SignaturesChecked: true}, sum)
 }
 
@@ -339,7 +383,7 @@ func TestVerifierFindsTampering(t *testing.T) {
 				log[posB3-1].RecordedAt = log[posSeal1-1].RecordedAt.Add(-time.Nanosecond)
 				return rechain(log)
 			},
-			want: want{"project-b", 3, posB3, "recorded_at is earlier than the event before it in the log: events reordered", false},
+			want: want{"project-b", 3, posB3, "recorded_at does not increase along the log: events reordered", false},
 		},
 	}
 	for _, c := range cases {
@@ -448,5 +492,5 @@ func TestProblemJSON(t *testing.T) {
 	s := events.Summary{Events: 1, Streams: 2, Seals: 3, LastPosition: 4, SignaturesChecked: true}
 	b, err = json.Marshal(s)
 	require.NoError(t, err)
-	require.Equal(t, `{"events":1,"streams":2,"seals":3,"last_position":4,"signatures_checked":true}`, string(b))
+	require.Equal(t, `{"events":1,"streams":2,"seals":3,"last_position":4,"signatures_checked":true,"anchors_checked":0}`, string(b))
 }

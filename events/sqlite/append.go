@@ -10,16 +10,14 @@ import (
 )
 
 // Append implements events.Store. The append joins the writer's next group
-// commit; once handed over it completes even if ctx is cancelled, so a nil
-// error always means committed and a non-nil one means nothing was written.
+// commit. A nil error always means committed and a non-nil one means nothing
+// was written: if ctx is cancelled before the writer takes the append, it is
+// dropped and ctx's error returned; once in a transaction it completes.
 func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedVersion, evs ...events.Proposed) (events.AppendResult, error) {
-	if err := events.ValidateStream(stream); err != nil {
-		return events.AppendResult{}, err
-	}
 	if expected == nil {
 		return events.AppendResult{}, &events.FieldError{Index: -1, Field: "expected_version", Rule: "is required (Any{}, NoStream{} or Exact(n))"}
 	}
-	prepared, err := events.Prepare(evs)
+	prepared, err := events.PrepareAppend(stream, evs)
 	if err != nil {
 		return events.AppendResult{}, err
 	}

@@ -85,9 +85,8 @@ func (sc *scanner) intern(b []byte) string {
 }
 
 // collect reads every row into events and closes rows.
-func collect(rows *sql.Rows) ([]events.Event, error) {
+func (sc *scanner) collect(rows *sql.Rows) ([]events.Event, error) {
 	defer rows.Close()
-	sc := newScanner()
 	var out []events.Event
 	for rows.Next() {
 		ev, err := sc.scan(rows)
@@ -100,41 +99,46 @@ func collect(rows *sql.Rows) ([]events.Event, error) {
 }
 
 // pages yields the events of successive queries, each continuing after the
-// key (version or position) of the last event yielded, until a query
-// returns fewer than pageSize rows.
-func pages(query func(after uint64) (*sql.Rows, error), key func(events.Event) uint64, after uint64) iter.Seq2[events.Event, error] {
+// key (version or position) of the last event, until a query returns fewer
+// than pageSize rows. Each page is read whole and its query closed before
+// any event is yielded, so a slow consumer holds no read transaction.
+func (s *Store) pages(query func(after uint64) (*sql.Rows, error), key func(events.Event) uint64, after uint64) iter.Seq2[events.Event, error] {
 	return func(yield func(events.Event, error) bool) {
 		sc := newScanner()
 		for {
+			if s.isClosed() {
+				yield(events.Event{}, events.ErrClosed)
+				return
+			}
 			rows, err := query(after)
 			if err != nil {
-				yield(events.Event{}, fmt.Errorf("sqlite: read: %w", err))
+				yield(events.Event{}, s.readError(err))
 				return
 			}
-			n := 0
-			for rows.Next() {
-				ev, err := sc.scan(rows)
-				if err != nil || !yield(ev, nil) {
-					rows.Close()
-					if err != nil {
-						yield(events.Event{}, err)
-					}
+			page, err := sc.collect(rows)
+			if err != nil {
+				yield(events.Event{}, s.readError(err))
+				return
+			}
+			for _, ev := range page {
+				if !yield(ev, nil) {
 					return
 				}
-				n++
-				after = key(ev)
 			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				yield(events.Event{}, fmt.Errorf("sqlite: read: %w", err))
+			if len(page) < pageSize {
 				return
 			}
-			if n < pageSize {
-				return
-			}
+			after = key(page[len(page)-1])
 		}
 	}
+}
+
+// readError reports a failed read as events.ErrClosed once the store is closed.
+func (s *Store) readError(err error) error {
+	if s.isClosed() {
+		return events.ErrClosed
+	}
+	return fmt.Errorf("sqlite: read: %w", err)
 }
 
 func byVersion(ev events.Event) uint64  { return ev.Version }
@@ -142,7 +146,7 @@ func byPosition(ev events.Event) uint64 { return ev.Position }
 
 // ReadStream implements events.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadOptions) iter.Seq2[events.Event, error] {
-	to := opts.ToVersion
+	to := min(opts.ToVersion, math.MaxInt64)
 	if to == 0 {
 		to = math.MaxInt64
 	}
@@ -150,8 +154,8 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadO
 	if !opts.RecordedBy.IsZero() {
 		recordedBy = opts.RecordedBy.UnixNano()
 	}
-	from := max(opts.From, 1)
-	return pages(func(after uint64) (*sql.Rows, error) {
+	from := min(max(opts.From, 1), math.MaxInt64)
+	return s.pages(func(after uint64) (*sql.Rows, error) {
 		return s.rdb.QueryContext(ctx, selectColumns+` WHERE stream = ? AND version > ? AND version <= ? AND recorded_at <= ?
 			ORDER BY version LIMIT ?`, stream, int64(after), int64(to), recordedBy, pageSize)
 	}, byVersion, from-1)
@@ -174,7 +178,8 @@ func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[events.Even
 }
 
 func (s *Store) readRange(ctx context.Context, after, end uint64) iter.Seq2[events.Event, error] {
-	return pages(func(after uint64) (*sql.Rows, error) {
+	after = min(after, math.MaxInt64)
+	return s.pages(func(after uint64) (*sql.Rows, error) {
 		return s.rdb.QueryContext(ctx, selectColumns+` WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
 			int64(after), int64(end), pageSize)
 	}, byPosition, after)
@@ -184,7 +189,7 @@ func (s *Store) readRange(ctx context.Context, after, end uint64) iter.Seq2[even
 func (s *Store) LastPosition(ctx context.Context) (uint64, error) {
 	var pos sql.NullInt64
 	if err := s.rdb.QueryRowContext(ctx, `SELECT MAX(position) FROM events`).Scan(&pos); err != nil {
-		return 0, fmt.Errorf("sqlite: read end of log: %w", err)
+		return 0, s.readError(err)
 	}
 	return uint64(pos.Int64), nil
 }
@@ -202,7 +207,7 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Ev
 			for ev, err := range s.ReadAll(ctx, after) {
 				if err != nil {
 					if ctx.Err() == nil {
-						yield(events.Event{}, err)
+						yield(events.Event{}, err) // events.ErrClosed once the store is closed
 					}
 					return
 				}
@@ -228,7 +233,7 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Ev
 func (s *Store) Heads(ctx context.Context) (uint64, []events.StreamHead, error) {
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return 0, nil, fmt.Errorf("sqlite: begin read: %w", err)
+		return 0, nil, s.readError(err)
 	}
 	defer tx.Rollback()
 	var pos sql.NullInt64

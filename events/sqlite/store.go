@@ -138,9 +138,6 @@ func (s *Store) openWriter(ctx context.Context) error {
 	return nil
 }
 
-// Path returns the ledger file's path.
-func (s *Store) Path() string { return s.path }
-
 // Close waits for appends already handed to the writer, then releases the
 // file. Subscriptions end with events.ErrClosed.
 func (s *Store) Close() error {
@@ -172,6 +169,15 @@ func (s *Store) Close() error {
 		errs = append(errs, s.lock.Close())
 	}
 	return errors.Join(errs...)
+}
+
+func (s *Store) isClosed() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // changed returns a channel closed at the next commit.

@@ -76,7 +76,7 @@ func TestReopenKeepsTheLogAndItsEnd(t *testing.T) {
 	require.Equal(t, uint64(3), next.Events[0].Position)
 }
 
-func TestRecordedAtNeverGoesBack(t *testing.T) {
+func TestRecordedAtStrictlyIncreases(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
@@ -91,7 +91,7 @@ func TestRecordedAtNeverGoesBack(t *testing.T) {
 	require.NoError(t, err)
 	b, err := s.Append(ctx, "s", events.Any{}, storetest.Event(2))
 	require.NoError(t, err)
-	require.Equal(t, a.Events[0].RecordedAt, b.Events[0].RecordedAt)
+	require.Equal(t, a.Events[0].RecordedAt.Add(time.Nanosecond), b.Events[0].RecordedAt, "one nanosecond later, never earlier")
 }
 
 func TestNewerSchemaIsRefused(t *testing.T) {
@@ -179,4 +179,29 @@ func seq(log []events.Event) iter.Seq2[events.Event, error] {
 			}
 		}
 	}
+}
+
+func TestReadsAfterCloseSayClosed(t *testing.T) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ledger.db"), sqlite.Options{})
+	require.NoError(t, err)
+	_, err = s.Append(context.Background(), "s", events.Any{}, storetest.Event(1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	for _, read := range []func() error{
+		func() error { return first(s.ReadAll(context.Background(), 0)) },
+		func() error { return first(s.ReadStream(context.Background(), "s", events.ReadOptions{})) },
+		func() error { return first(s.Subscribe(context.Background(), 0)) },
+		func() error { _, _, err := s.Heads(context.Background()); return err },
+		func() error { _, err := s.LastPosition(context.Background()); return err },
+		func() error { _, err := s.Append(context.Background(), "s", events.Any{}, storetest.Event(2)); return err },
+	} {
+		require.ErrorIs(t, read(), events.ErrClosed)
+	}
+}
+
+func first(log iter.Seq2[events.Event, error]) error {
+	for _, err := range log {
+		return err
+	}
+	return nil
 }

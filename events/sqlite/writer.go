@@ -169,10 +169,14 @@ func (w *writer) commit(batch []*request) {
 		failAll(fmt.Errorf("sqlite: begin: %w", err))
 		return
 	}
+	// Recorded-at strictly increases along the log, even if the clock steps
+	// back or one commit holds many events: each event gets its own
+	// nanosecond, so recorded time alone orders the log.
 	now := w.s.opts.Clock().UTC()
-	if now.Before(w.recorded) {
-		now = w.recorded // recorded-at never goes backwards along the log
+	if !now.After(w.recorded) {
+		now = w.recorded.Add(time.Nanosecond)
 	}
+	stamp := now
 	pending := map[string]events.StreamHead{}
 	position := w.position
 	for _, req := range batch {
@@ -180,7 +184,7 @@ func (w *writer) commit(batch []*request) {
 			req.err = err
 			continue
 		}
-		if err := w.append(tx, req, pending, &position, now); err != nil {
+		if err := w.append(tx, req, pending, &position, &stamp); err != nil {
 			if isRuleError(err) {
 				req.err = err
 				continue
@@ -196,13 +200,17 @@ func (w *writer) commit(batch []*request) {
 	}
 	if err := tx.Commit(); err != nil {
 		failAll(fmt.Errorf("sqlite: commit: %w", err))
-		clear(w.heads)
+		// A failed COMMIT may still have persisted: re-read the end of the
+		// log rather than trust what this batch assumed.
+		if lerr := w.loadEnd(context.Background()); lerr != nil {
+			clear(w.heads)
+		}
 		return
 	}
 	for stream, head := range pending {
 		w.heads[stream] = head
 	}
-	w.position, w.recorded = position, now
+	w.position, w.recorded = position, stamp.Add(-time.Nanosecond)
 	w.s.broadcast()
 }
 
@@ -212,7 +220,7 @@ func isRuleError(err error) bool {
 
 // append decides one request against the heads as of this transaction and
 // inserts its events.
-func (w *writer) append(tx *sql.Tx, req *request, pending map[string]events.StreamHead, position *uint64, now time.Time) error {
+func (w *writer) append(tx *sql.Tx, req *request, pending map[string]events.StreamHead, position *uint64, stamp *time.Time) error {
 	head, ok := pending[req.stream]
 	if !ok {
 		var err error
@@ -230,7 +238,8 @@ func (w *writer) append(tx *sql.Tx, req *request, pending map[string]events.Stre
 	insert := tx.Stmt(w.insert)
 	out := make([]events.Event, len(req.events))
 	for i, p := range req.events {
-		ev := events.Stamp(p, req.stream, head.Version+1, *position+1, now, head.Hash)
+		ev := events.Stamp(p, req.stream, head.Version+1, *position+1, *stamp, head.Hash)
+		*stamp = stamp.Add(time.Nanosecond)
 		if err := insertEvent(insert, &ev); err != nil {
 			return fmt.Errorf("sqlite: insert event: %w", err)
 		}
@@ -282,7 +291,7 @@ func (w *writer) replay(tx *sql.Tx, req *request) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	evs, err := collect(rows)
+	evs, err := newScanner().collect(rows)
 	if err != nil {
 		return false, err
 	}

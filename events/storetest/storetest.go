@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SubscribeAfterPosition", testSubscribeAfterPosition},
 		{"Cancellation", testCancellation},
 		{"HeadsAndSeal", testHeadsAndSeal},
+		{"SealsStreamHoldsOnlySeals", testSealsStreamHoldsOnlySeals},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -275,7 +276,7 @@ func testGlobalOrder(t *testing.T, s events.Store) {
 	for i, ev := range all {
 		if i > 0 {
 			require.Greater(t, ev.Position, all[i-1].Position, "positions strictly increase")
-			require.False(t, ev.RecordedAt.Before(all[i-1].RecordedAt), "recorded-at never decreases along the log")
+			require.True(t, ev.RecordedAt.After(all[i-1].RecordedAt), "recorded-at strictly increases along the log")
 		}
 		require.Equal(t, versions[ev.Stream]+1, ev.Version, "each stream in version order")
 		versions[ev.Stream] = ev.Version
@@ -440,5 +441,14 @@ func testHeadsAndSeal(t *testing.T, s events.Store) {
 	}
 	sum, err := v.Finish()
 	require.NoError(t, err)
-	require.Equal(t, events.Summary{Events: 5, Streams: 3, Seals: 1, LastPosition: seal.Position, SignaturesChecked: true}, sum)
+	require.Equal(t, events.Summary{Events: 5, Streams: 3, Seals: 1, LastPosition: seal.Position, SignaturesChecked: true,
+		LastSeal: &events.Anchor{Position: b.LastPosition(), Root: events.MerkleRoot(heads)}}, sum)
+}
+
+func testSealsStreamHoldsOnlySeals(t *testing.T, s events.Store) {
+	_, err := s.Append(context.Background(), events.SealsStream, events.Any{}, Event(1))
+	var fe *events.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "type", fe.Field)
+	require.Empty(t, ReadAll(t, s, 0))
 }
