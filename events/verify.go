@@ -108,6 +108,9 @@ type Verifier struct {
 func NewVerifier(opts VerifyOptions) (*Verifier, error) {
 	v := &Verifier{opts: opts, heads: map[string]StreamHead{}, byID: map[uuid.UUID]*pendingSeal{}}
 	for _, ev := range opts.Seals {
+		if ev.Type != (Sealed{}).EventType() {
+			return nil, problemAt(ev, fmt.Sprintf("the seals stream holds a %s event: only seals belong there", ev.Type))
+		}
 		var s Sealed
 		if err := json.Unmarshal(ev.Data, &s); err != nil {
 			return nil, problemAt(ev, "seal data is not a seal: "+err.Error())

@@ -38,12 +38,7 @@ func (a *app) exportCommand() *cobra.Command {
 			}
 			bar := a.newProgress("exporting", int(total))
 			defer bar.Done()
-			n := 0
-			err = exportLog(out, store.ReadAll(ctx, 0), func(events.Event) {
-				if n++; n%1000 == 0 {
-					bar.Set(n)
-				}
-			})
+			err = exportLog(out, upTo(store.ReadAll(ctx, 0), total), func(events.Event) { bar.Step() })
 			if err != nil {
 				return err
 			}

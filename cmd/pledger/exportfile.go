@@ -26,6 +26,11 @@ type exportFile struct {
 // scanExport reads the whole file once, checking every line's shape. A
 // malformed line is bad input naming the line.
 func scanExport(path string) (*exportFile, error) {
+	if info, err := os.Stat(path); err != nil {
+		return nil, badInput{err}
+	} else if !info.Mode().IsRegular() {
+		return nil, badInputf("%s is not a regular file: save the export to a file first (it is read twice, once for its seals)", path)
+	}
 	f := &exportFile{path: path}
 	for ev, err := range f.events() {
 		if err != nil {

@@ -79,11 +79,14 @@ func (a *app) sealCommand() *cobra.Command {
 			if err := json.Unmarshal(ev.Data, &seal); err != nil {
 				return err
 			}
+			anchor := events.Anchor{Position: seal.Position, Root: seal.Root}
 			if a.jsonOut {
-				return a.printJSON(map[string]any{"seal_position": ev.Position, "position": seal.Position, "streams": seal.Streams, "root": seal.Root, "key_id": seal.KeyID})
+				return a.printJSON(map[string]any{"seal_position": ev.Position, "position": seal.Position, "streams": seal.Streams,
+					"root": seal.Root, "key_id": seal.KeyID, "anchor": anchor.String()})
 			}
-			fmt.Fprintf(a.stdout, "sealed %d streams at position %d\nroot   %s\nkey id %s\nseal   position %d in stream %s\n",
-				seal.Streams, seal.Position, seal.Root, seal.KeyID, ev.Position, ev.Stream)
+			fmt.Fprintf(a.stdout, "sealed %s at position %d\nroot   %s\nkey id %s\nseal   position %d in stream %s\nanchor %s\n",
+				plural(seal.Streams, "stream"), seal.Position, seal.Root, seal.KeyID, ev.Position, ev.Stream, anchor)
+			fmt.Fprintln(a.stderr, "record the anchor outside the ledger (minutes, ticket, e-mail); check it with: pledger verify --anchor", anchor)
 			return nil
 		},
 	}

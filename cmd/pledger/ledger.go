@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/sqlite"
@@ -16,7 +18,21 @@ func privateKeyPath(db string) string { return db + ".key" }
 func publicKeyPath(db string) string  { return db + ".pub" }
 
 func openWrite(ctx context.Context, db string) (*sqlite.Store, error) {
+	if err := checkLedgerPath(db); err != nil {
+		return nil, err
+	}
 	return sqlite.Open(ctx, db, sqlite.Options{})
+}
+
+// checkLedgerPath refuses, as bad input, a path that cannot hold a ledger.
+func checkLedgerPath(db string) error {
+	if strings.ContainsAny(db, "?#") {
+		return badInputf("--db %q: the path must not contain '?' or '#'", db)
+	}
+	if info, err := os.Stat(filepath.Dir(db)); err != nil || !info.IsDir() {
+		return badInputf("--db %q: the directory %s does not exist", db, filepath.Dir(db))
+	}
+	return nil
 }
 
 func openRead(ctx context.Context, db string) (*sqlite.Store, error) {
@@ -89,12 +105,22 @@ func loadPrivateKey(db string) (ed25519.PrivateKey, error) {
 	return events.ParsePrivateKey(pemBytes)
 }
 
-// loadPublicKey reads the key given with --pubkey, or else the one beside
-// the ledger; without either it returns nil (seal signatures unchecked).
-func loadPublicKey(flag, db string) (ed25519.PublicKey, error) {
-	path := flag
+// publicKey is a verification key and where it came from.
+type publicKey struct {
+	key          ed25519.PublicKey
+	source       string
+	besideLedger bool // found beside the ledger rather than named by the user
+}
+
+// loadPublicKey reads the key named with --pubkey or, if besideLedger, the
+// one beside the ledger; with neither it returns nil (signatures unchecked).
+func loadPublicKey(flag, db string, besideLedger bool) (*publicKey, error) {
+	path, beside := flag, false
 	if path == "" {
-		path = publicKeyPath(db)
+		if !besideLedger {
+			return nil, nil
+		}
+		path, beside = publicKeyPath(db), true
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, nil
 		}
@@ -107,5 +133,9 @@ func loadPublicKey(flag, db string) (ed25519.PublicKey, error) {
 	if err != nil {
 		return nil, badInputf("--pubkey %s: %w", path, err)
 	}
-	return key, nil
+	source := path
+	if beside {
+		source += " (beside the ledger)"
+	}
+	return &publicKey{key: key, source: source, besideLedger: beside}, nil
 }

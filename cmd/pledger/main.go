@@ -11,6 +11,8 @@ import (
 )
 
 func main() {
+	// A closed pipe on stdout becomes an EPIPE error to handle, not a kill.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()

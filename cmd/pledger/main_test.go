@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/pledger/pledger/events"
@@ -89,12 +90,16 @@ func TestInitKeySealVerify(t *testing.T) {
 	require.Equal(t, 3, seal.Streams)
 
 	out = mustCLI(t, "verify", "--db", db)
-	require.Contains(t, out, "intact: "+db+" holds 6 events in 4 streams up to position 6, 1 seals")
-	require.Contains(t, out, "seal signatures checked with key "+seal.KeyID)
+	require.Contains(t, out, "intact: "+db+" holds 6 events in 4 streams up to position 6, 1 seal\n")
+	require.Contains(t, out, "seal signatures checked with key "+seal.KeyID+" from "+db+".pub (beside the ledger)")
+	require.Contains(t, out, "newest seal: anchor 5:")
 
 	var res verifyResult
 	require.NoError(t, json.Unmarshal([]byte(mustCLI(t, "verify", "--db", db, "--json")), &res))
 	require.True(t, res.OK)
+	require.NotNil(t, res.Summary.LastSeal)
+	require.Equal(t, uint64(5), res.Summary.LastSeal.Position)
+	res.Summary.LastSeal = nil
 	require.Equal(t, events.Summary{Events: 6, Streams: 4, Seals: 1, LastPosition: 6, SignaturesChecked: true}, *res.Summary)
 }
 
@@ -109,6 +114,11 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"import", "--db", db, filepath.Join(t.TempDir(), "missing.jsonl")},
 		{"verify", "--db", db, "--pubkey", filepath.Join(t.TempDir(), "missing.pub")},
 		{"bench", "store", "--events", "0"},
+		{"bench"},
+		{"bench", "nosuch"},
+		{"init", "--db", filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")},
+		{"init", "--db", filepath.Join(t.TempDir(), "a?b.db")},
+		{"verify", "--db", db, "--anchor", "12"},
 		{"no-such-command"},
 	}
 	for _, args := range cases {
@@ -135,7 +145,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 	restored := filepath.Join(dir, "restored.db")
 	out := mustCLI(t, "import", "--db", restored, "--pubkey", db+".pub", file)
-	require.Equal(t, "imported 13 events in 4 streams (1 seals) into "+restored+"\n", out)
+	require.Equal(t, "imported 13 events in 4 streams (1 seal) into "+restored+"\n", out)
 	require.Equal(t, string(exported), mustCLI(t, "export", "--db", restored), "import then export reproduces the file byte for byte")
 	mustCLI(t, "verify", "--db", restored, "--pubkey", db+".pub")
 
@@ -242,6 +252,14 @@ func TestVerifyCatchesTampering(t *testing.T) {
 		{"a stream's tail truncated before the seal", func(t *testing.T, db string) {
 			tamper(t, db, append([]string{`DELETE FROM events WHERE position = 9`}, closeGap(9)...)...)
 		}, "stream ledger-seals, version 1, position 9|claims to cover position 9"},
+		{"two events of different streams swapped, hashes intact", func(t *testing.T, db string) {
+			tamper(t, db, `UPDATE events SET position = -1 WHERE position = 2`,
+				`UPDATE events SET position = 2 WHERE position = 3`,
+				`UPDATE events SET position = 3 WHERE position = -1`)
+		}, "position 3|recorded_at does not increase along the log"},
+		{"an ordinary event slipped into the seals stream", func(t *testing.T, db string) {
+			tamper(t, db, `UPDATE events SET stream = 'ledger-seals' WHERE position = 13`)
+		}, "position 13|the seals stream holds a test.something_happened event"},
 		{"a seal forged with another key", func(t *testing.T, db string) { forgeSeal(t, db, true) },
 			"stream ledger-seals, version 1, position 10|signed by key"},
 		{"a seal's root altered and rehashed", func(t *testing.T, db string) { forgeSeal(t, db, false) },
@@ -309,8 +327,102 @@ func TestBenchStoreKeepsAVerifiableLedger(t *testing.T) {
 	require.Positive(t, report.PeakRSSMB)
 	out := mustCLI(t, "verify", "--db", keep)
 	require.Contains(t, out, "seal signatures checked")
-	require.Contains(t, out, "1 seals")
+	concurrent := report.Figures[1].Events
+	require.Equal(t, 1984, concurrent, "2,000 concurrent appends, rounded down to 32 equal writers")
+	require.Contains(t, out, fmt.Sprintf("holds %d events", 400+concurrent+1), "the imported events, the concurrent phase's, and the seal")
 
 	_, _, code := cli(t, "bench", "store", "--events", "10", "--keep", keep)
 	require.Equal(t, 2, code, "--keep never overwrites")
+}
+
+// TestAnchorsCatchRemovedSeals: someone deletes every seal and renumbers the
+// log. The chains and positions still hold, so verify alone cannot tell; an
+// anchor recorded when the seal was made can.
+func TestAnchorsCatchRemovedSeals(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ledger.db")
+	mustCLI(t, "init", "--db", db)
+	seed(t, db, 6)
+	var seal struct {
+		Anchor string `json:"anchor"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mustCLI(t, "seal", "--db", db, "--json")), &seal))
+	require.Regexp(t, `^6:[0-9a-f]{64}$`, seal.Anchor, "POSITION:ROOT")
+	seed(t, db, 2)
+	out := mustCLI(t, "verify", "--db", db, "--anchor", seal.Anchor)
+	require.Contains(t, out, "1 anchor found")
+	require.Contains(t, out, "newest seal: anchor "+seal.Anchor)
+
+	tamper(t, db, append([]string{`DELETE FROM events WHERE stream = 'ledger-seals'`}, closeGap(6)...)...)
+	require.Contains(t, mustCLI(t, "verify", "--db", db), "0 seals", "without an anchor the cut is invisible")
+	out, _, code := cli(t, "verify", "--db", db, "--anchor", seal.Anchor)
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "no seal covers position 6 with the anchored root")
+}
+
+// TestVerifyBesideALiveWriter runs verify while another writer appends and
+// seals: every run checks the log up to where it stood, and passes.
+func TestVerifyBesideALiveWriter(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ledger.db")
+	mustCLI(t, "init", "--db", db)
+	ctx, cancel := context.WithCancel(context.Background())
+	store, err := sqlite.Open(ctx, db, sqlite.Options{})
+	require.NoError(t, err)
+	key, err := loadPrivateKey(db)
+	require.NoError(t, err)
+	done := make(chan error)
+	go func() {
+		defer close(done)
+		for i := 0; ctx.Err() == nil; i++ {
+			if _, err := store.Append(ctx, fmt.Sprintf("s-%d", i%3), events.Any{}, storetest.Event(i)); err != nil && ctx.Err() == nil {
+				done <- err
+				return
+			}
+			if _, err := events.SealLedger(ctx, store, key, "ops"); err != nil && ctx.Err() == nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	for range 5 {
+		out, errOut, code := cli(t, "verify", "--db", db)
+		require.Equal(t, 0, code, out+errOut)
+	}
+	cancel()
+	require.NoError(t, <-done)
+	require.NoError(t, store.Close())
+}
+
+func TestExportFilesMustBeRegular(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "pipe.jsonl")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	for _, args := range [][]string{{"verify", "--file", fifo}, {"import", "--db", filepath.Join(t.TempDir(), "x.db"), fifo}} {
+		_, errOut, code := cli(t, args...)
+		require.Equal(t, 2, code)
+		require.Contains(t, errOut, "is not a regular file")
+	}
+}
+
+func TestVerifyFileUsesOnlyTheNamedKey(t *testing.T) {
+	db := newLedger(t)
+	file := filepath.Join(t.TempDir(), "export.jsonl")
+	mustCLI(t, "export", "--db", db, "-o", file)
+	other := filepath.Join(t.TempDir(), "other.db")
+	mustCLI(t, "init", "--db", other)
+	out := mustCLI(t, "verify", "--file", file, "--db", other)
+	require.Contains(t, out, "seal signatures NOT checked", "the key beside some other ledger is not the file's")
+	require.Contains(t, mustCLI(t, "verify", "--file", file, "--pubkey", db+".pub"), "seal signatures checked with key")
+}
+
+func TestFailedImportLeavesNoLedger(t *testing.T) {
+	db := newLedger(t)
+	exported := strings.Replace(mustCLI(t, "export", "--db", db), `"reason":"contract suite"`, `"reason":"contract suitf"`, 1)
+	file := filepath.Join(t.TempDir(), "bad.jsonl")
+	require.NoError(t, os.WriteFile(file, []byte(exported), 0o644))
+	target := filepath.Join(t.TempDir(), "new.db")
+	_, _, code := cli(t, "import", "--db", target, file)
+	require.Equal(t, 1, code)
+	for _, suffix := range []string{"", "-wal", "-shm", ".lock"} {
+		_, err := os.Stat(target + suffix)
+		require.ErrorIs(t, err, os.ErrNotExist, "no %s left behind", target+suffix)
+	}
 }

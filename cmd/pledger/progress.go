@@ -8,7 +8,8 @@ import (
 
 // progress shows how far long work is on a terminal and is silent in a pipe.
 type progress struct {
-	bar *progressbar.ProgressBar
+	bar  *progressbar.ProgressBar
+	done int
 }
 
 func (a *app) newProgress(description string, total int) *progress {
@@ -30,6 +31,13 @@ func (a *app) newProgress(description string, total int) *progress {
 func (p *progress) Set(done int) {
 	if p.bar != nil {
 		p.bar.Set(done)
+	}
+}
+
+// Step records one more item done, redrawing every thousand.
+func (p *progress) Step() {
+	if p.done++; p.done%1000 == 0 {
+		p.Set(p.done)
 	}
 }
 

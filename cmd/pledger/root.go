@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	case errors.Is(err, errCheckFailed):
 		return exitFailed
+	case errors.Is(err, syscall.EPIPE):
+		return exitOK // the reader went away (pledger export | head): nothing more to say
 	case errors.As(err, new(badInput)), strings.HasPrefix(err.Error(), "unknown command"):
 		fmt.Fprintln(stderr, "pledger:", err)
 		return exitBadInput
