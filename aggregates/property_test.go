@@ -56,7 +56,6 @@ type referee struct {
 	risks        map[string]string
 	members      map[string]string // person → "in", "left", "revoked"
 	access       map[string]map[string]string
-	implementing string
 }
 
 func newReferee() *referee {

@@ -193,7 +193,10 @@ func TestReadsAfterCloseSayClosed(t *testing.T) {
 		func() error { return first(s.Subscribe(context.Background(), 0)) },
 		func() error { _, _, err := s.Heads(context.Background()); return err },
 		func() error { _, err := s.LastPosition(context.Background()); return err },
-		func() error { _, err := s.Append(context.Background(), "s", events.Any{}, storetest.Event(2)); return err },
+		func() error {
+			_, err := s.Append(context.Background(), "s", events.Any{}, storetest.Event(2))
+			return err
+		},
 	} {
 		require.ErrorIs(t, read(), events.ErrClosed)
 	}
