@@ -2,6 +2,7 @@ package projections
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/pledger/pledger/events"
 )
@@ -223,7 +224,7 @@ func (s *State) Apply(r Record) {
 		})
 	case events.DocumentApproved:
 		update(s.Documents, e.DocumentID, func(d *Document) {
-			versions := with(d.Versions) // copy before changing an element
+			versions := slices.Clone(d.Versions) // the array is shared with clones
 			for i := range versions {
 				if versions[i].Version == e.Version {
 					versions[i].ApprovedBy = e.ApprovedBy
@@ -270,7 +271,7 @@ func (s *State) category(name string, change func(*Category)) {
 func (s *State) spend(category string, day events.Date, amount int64) {
 	s.category(category, func(c *Category) {
 		c.Actual += amount
-		burn := with(c.Burn)
+		burn := slices.Clone(c.Burn) // the array is shared with clones
 		if n := len(burn); n > 0 && burn[n-1].Day == day {
 			burn[n-1].Amount += amount
 		} else {

@@ -60,6 +60,9 @@ func demoEngine(t testing.TB) (*projections.Engine, uuid.UUID) {
 	return projections.NewEngine(store, events.NewCatalogue(), fixedClock("2026-07-01T09:00:00Z"), 0), demo.ProjectID()
 }
 
+// demoID is the demo project's id.
+func demoID() uuid.UUID { return demo.ProjectID() }
+
 func fixedClock(s string) func() time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {

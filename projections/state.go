@@ -336,6 +336,7 @@ func (s *State) Clone() *State {
 	return &c
 }
 
-// with returns a copy of list with x appended, never touching list's array:
-// slices in the state are shared between clones.
+// with returns list with x appended, never writing into list's array:
+// slices in the state are shared between clones. To change an element,
+// slices.Clone the list first.
 func with[T any](list []T, x ...T) []T { return append(slices.Clip(list), x...) }
