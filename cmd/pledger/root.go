@@ -97,6 +97,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.eventsCommand(),
 		a.projectsCommand(),
 		a.demoCommand(),
+		a.raidCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
