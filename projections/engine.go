@@ -249,3 +249,54 @@ func (e *Engine) observe(lp *projectLog, ev events.Event) error {
 	e.add(lp, r)
 	return nil
 }
+
+// RebuildSummary says what Rebuild recomputed.
+type RebuildSummary struct {
+	Projects int           `json:"projects"`
+	Events   int           `json:"events"`
+	Took     time.Duration `json:"-"`
+	Seconds  float64       `json:"seconds"`
+}
+
+// Rebuild forgets every view and recomputes all projects from the log,
+// calling progress after each event folded.
+func (e *Engine) Rebuild(ctx context.Context, progress func(folded int)) (RebuildSummary, error) {
+	start := time.Now()
+	projects, err := e.Projects(ctx)
+	if err != nil {
+		return RebuildSummary{}, err
+	}
+	e.mu.Lock()
+	e.projects = map[string]*projectLog{}
+	e.mu.Unlock()
+	var sum RebuildSummary
+	for _, p := range projects {
+		id, err := uuid.Parse(p.ProjectID)
+		if err != nil {
+			return sum, err
+		}
+		lp := e.project(id)
+		lp.mu.Lock()
+		for ev, err := range e.source.ReadStream(ctx, lp.stream, events.ReadOptions{}) {
+			if err != nil {
+				lp.mu.Unlock()
+				return sum, err
+			}
+			r, err := Decode(e.registry, ev)
+			if err != nil {
+				lp.mu.Unlock()
+				return sum, err
+			}
+			e.add(lp, r)
+			sum.Events++
+			if progress != nil {
+				progress(sum.Events)
+			}
+		}
+		lp.mu.Unlock()
+		sum.Projects++
+	}
+	sum.Took = time.Since(start)
+	sum.Seconds = sum.Took.Seconds()
+	return sum, nil
+}

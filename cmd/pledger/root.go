@@ -98,6 +98,14 @@ func (a *app) rootCommand() *cobra.Command {
 		a.projectsCommand(),
 		a.demoCommand(),
 		a.raidCommand(),
+		a.scheduleCommand(),
+		a.vendorsCommand(),
+		a.decisionsCommand(),
+		a.changesCommand(),
+		a.actionsCommand(),
+		a.documentsCommand(),
+		a.teamCommand(),
+		a.rebuildCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

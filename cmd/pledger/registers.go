@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pledger/pledger/projections"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) scheduleCommand() *cobra.Command {
+	return viewCommand(a, "schedule", "Milestones, tasks, the critical path and over-allocated people", nil,
+		func(ctx context.Context, s *viewSession) (projections.Schedule, error) {
+			return s.engine.Schedule(ctx, s.project, s.query)
+		},
+		func(w io.Writer, v projections.Schedule) {
+			heading(w, "Schedule", v.Header)
+			row(w, "MILESTONE", "STATUS", "BASELINE", "FORECAST", "ACTUAL", "SLIP", "ORIGINAL", "MOVED BY", "NAME")
+			for _, m := range v.Milestones {
+				row(w, m.ID, m.Status, m.Baseline, m.Forecast, m.Actual, fmt.Sprintf("%+dd", m.SlipDays), m.Original, strings.Join(m.CRs, ","), m.Name)
+			}
+			row(w)
+			row(w, "TASK", "START", "FINISH", "DONE", "LATE", "CRITICAL", "FLOAT", "PLANNED VALUE", "NAME")
+			for _, t := range v.Tasks {
+				row(w, t.ID, t.Start, t.Finish, fmt.Sprintf("%d%%", t.Percent), t.Late, t.Critical, fmt.Sprintf("%dd", t.TotalFloatDays), money(t.PlannedValue), t.Name)
+			}
+			row(w)
+			fmt.Fprintf(w, "critical path: %s (planned finish %s)\n", strings.Join(v.CriticalPath, " → "), v.PlannedFinish)
+			for _, o := range v.OverAllocation {
+				fmt.Fprintf(w, "over-allocated: %s at %d%% from %s to %s\n", o.Person, o.TotalPercent, o.From, o.To)
+			}
+		})
+}
+
+func (a *app) vendorsCommand() *cobra.Command {
+	var vendor string
+	return viewCommand(a, "vendors", "Contracts, deliverables, purchase orders, invoices and payments",
+		func(cmd *cobra.Command) {
+			cmd.Flags().StringVar(&vendor, "vendor", "", "only this vendor's contracts (vendor id)")
+		},
+		func(ctx context.Context, s *viewSession) (projections.Vendors, error) {
+			return s.engine.Vendors(ctx, s.project, s.query, vendor)
+		},
+		func(w io.Writer, v projections.Vendors) {
+			heading(w, "Vendors", v.Header)
+			row(w, "CONTRACT", "VALUE", "COMMITTED", "INVOICED", "APPROVED", "PAID", "AMENDED BY", "TITLE")
+			for _, c := range v.Contracts {
+				row(w, c.ID, money(c.Value), money(c.Committed), money(c.Invoiced), money(c.Approved), money(c.Paid), strings.Join(c.Amendments, ","), c.Title)
+			}
+			row(w)
+			row(w, "DELIVERABLE", "CONTRACT", "DUE", "STATUS", "OVERDUE", "SUBMISSIONS", "TITLE")
+			for _, c := range v.Contracts {
+				for _, d := range c.Deliverables {
+					row(w, d.ID, c.ID, d.Due, d.Status, d.Overdue, d.Submissions, d.Title)
+				}
+			}
+			row(w)
+			row(w, "INVOICE", "CONTRACT", "PO", "NUMBER", "AMOUNT", "ISSUED", "STATUS", "PAID ON")
+			for _, i := range v.Invoices {
+				row(w, i.ID, i.ContractID, i.POID, i.Number, money(i.Amount), i.IssuedOn, i.Status, i.PaidOn)
+			}
+		})
+}
+
+func (a *app) decisionsCommand() *cobra.Command {
+	return viewCommand(a, "decisions", "Decisions: the choice, rationale, who decided and what it rests on", nil,
+		func(ctx context.Context, s *viewSession) (projections.Decisions, error) {
+			return s.engine.Decisions(ctx, s.project, s.query)
+		},
+		func(w io.Writer, v projections.Decisions) {
+			heading(w, "Decisions", v.Header)
+			row(w, "DECISION", "STATUS", "DECIDED BY", "RECORDED", "CHOICE", "TITLE")
+			for _, d := range v.Decisions {
+				row(w, d.ID, d.Status, d.DecidedBy, d.Recorded.Effective, d.Choice, d.Title)
+			}
+		})
+}
+
+func (a *app) changesCommand() *cobra.Command {
+	return viewCommand(a, "changes", "Change requests through their life", nil,
+		func(ctx context.Context, s *viewSession) (projections.Changes, error) {
+			return s.engine.Changes(ctx, s.project, s.query)
+		},
+		func(w io.Writer, v projections.Changes) {
+			heading(w, "Change requests", v.Header)
+			row(w, "CR", "STATUS", "REQUESTED BY", "DAYS OPEN", "APPROVER", "TITLE")
+			for _, c := range v.Changes {
+				row(w, c.ID, c.Status, c.RequestedBy, c.DaysOpen, c.Approver, c.Title)
+			}
+		})
+}
+
+func (a *app) actionsCommand() *cobra.Command {
+	return viewCommand(a, "actions", "Open action items, and the overdue ones by owner", nil,
+		func(ctx context.Context, s *viewSession) (projections.Actions, error) {
+			return s.engine.Actions(ctx, s.project, s.query)
+		},
+		func(w io.Writer, v projections.Actions) {
+			heading(w, "Action items", v.Header)
+			row(w, "ACTION", "OWNER", "DUE", "OVERDUE", "MEETING", "TITLE")
+			for _, x := range v.Open {
+				overdue := ""
+				if x.Overdue {
+					overdue = fmt.Sprintf("%dd", x.DaysOverdue)
+				}
+				row(w, x.ID, x.Owner, x.Due, overdue, x.MeetingID, x.Title)
+			}
+			row(w)
+			for _, owner := range slices.Sorted(maps.Keys(v.OverdueByOwner)) {
+				fmt.Fprintf(w, "overdue for %s: %s\n", owner, strings.Join(v.OverdueByOwner[owner], ", "))
+			}
+		})
+}
+
+func (a *app) documentsCommand() *cobra.Command {
+	return viewCommand(a, "documents", "The documents register", nil,
+		func(ctx context.Context, s *viewSession) (projections.Documents, error) {
+			return s.engine.Documents(ctx, s.project, s.query)
+		},
+		func(w io.Writer, v projections.Documents) {
+			heading(w, "Documents", v.Header)
+			row(w, "REF", "STATUS", "LATEST", "APPROVED", "APPROVED BY", "TYPE", "TITLE")
+			for _, d := range v.Documents {
+				row(w, d.Ref, d.Status, d.LatestVersion, d.ApprovedVersion, d.ApprovedBy, d.Type, d.Title)
+			}
+		})
+}
+
+func (a *app) teamCommand() *cobra.Command {
+	return viewCommand(a, "team", "The team and their access", nil,
+		func(ctx context.Context, s *viewSession) (projections.Team, error) {
+			return s.engine.Team(ctx, s.project, s.query)
+		},
+		func(w io.Writer, v projections.Team) {
+			heading(w, "Team", v.Header)
+			row(w, "PERSON", "NAME", "ROLE", "STATUS", "ACCESS")
+			for _, m := range v.Members {
+				var access []string
+				for _, x := range m.Access {
+					access = append(access, x.System+": "+x.State)
+				}
+				row(w, m.Person, m.Name, m.Role, m.Status, strings.Join(access, "; "))
+			}
+		})
+}
