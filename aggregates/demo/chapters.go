@@ -318,7 +318,7 @@ func (r *run) waveTwoAndClosing() {
 	r.progress("wave1", 60)
 	r.progress("headsets", 75)
 	r.timesheets("2026-05-29", map[string]int{petra: 130, chris: 150, nils: 85, aylin: 165, sam: 70, lena: 90})
-	r.do(farah, "month-end forecast", aggregates.UpdateForecast{Category: events.CategoryLabour, EstimateAtCompletion: eur(118_000)})
+	r.do(farah, "labour runs over: 600 hours a month instead of 350", aggregates.UpdateForecast{Category: events.CategoryLabour, EstimateAtCompletion: eur(205_000)})
 
 	r.on("2026-06-01")
 	r.do(chris, "contract ended: porting handed to NordTel", aggregates.RevokeAccess{Person: jonas, System: "NordTel porting portal"})

@@ -50,6 +50,17 @@ func rawInsertBatch(ctx context.Context, db *sql.DB, rows []events.Event) error 
 	return tx.Commit()
 }
 
+// RawScan reads every row of the ledger at path with a plain query, without
+// decoding anything: the raw engine's limit for reading a log.
+func RawScan(ctx context.Context, path string) (int, error) {
+	db, err := openRaw(path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	return rawScan(ctx, db)
+}
+
 // rawScan reads every row of the table without decoding it into events.
 func rawScan(ctx context.Context, db *sql.DB) (int, error) {
 	rows, err := db.QueryContext(ctx, `SELECT position, id, stream, version, type, schema_version, data,
