@@ -147,3 +147,24 @@ func (a *app) teamCommand() *cobra.Command {
 			}
 		})
 }
+
+func (a *app) attentionCommand() *cobra.Command {
+	var days int
+	return viewCommand(a, "attention", "What to chase now: due soon or overdue, past review, over threshold, slipping, over-allocated",
+		func(cmd *cobra.Command) {
+			cmd.Flags().IntVar(&days, "days", 7, "look this many days ahead for things coming due")
+		},
+		func(ctx context.Context, s *viewSession) (projections.Attention, error) {
+			if days < 0 {
+				return projections.Attention{}, badInputf("--days must not be negative")
+			}
+			return s.engine.Attention(ctx, s.project, s.query, days)
+		},
+		func(w io.Writer, v projections.Attention) {
+			heading(w, fmt.Sprintf("Attention (next %d days)", v.Days), v.Header)
+			row(w, "SEVERITY", "KIND", "ID", "DUE", "OWNER", "REASON", "TITLE")
+			for _, it := range v.Items {
+				row(w, it.Severity, it.Kind, it.ID, it.Due, it.Owner, it.Reason, it.Title)
+			}
+		})
+}

@@ -105,6 +105,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.actionsCommand(),
 		a.documentsCommand(),
 		a.teamCommand(),
+		a.attentionCommand(),
 		a.rebuildCommand(),
 	)
 	for _, c := range root.Commands() {
