@@ -35,6 +35,9 @@ func (c PublishStatusReport) Decide(p *Project, _ Meta) ([]events.Payload, error
 	if v.err == nil && c.PeriodTo.Before(c.PeriodFrom) {
 		v.fail(invalid("period_to", "after_period_from", "must not be before period_from %s", c.PeriodFrom))
 	}
+	if c.AsOf == 0 {
+		v.fail(invalid("as_of", "position", "must be the ledger position the report was computed at (1 or more)"))
+	}
 	v.text("summary", c.Summary)
 	if c.Markdown == "" {
 		v.fail(invalid("markdown", "required", "is required"))

@@ -142,7 +142,7 @@ func (r *run) carrierDelay() {
 		Options: []string{"Extend three weeks", "Onboard a second carrier", "Pilot without Vienna and keep dates"},
 		Choice:  "Extend three weeks", Rationale: "lowest risk and cost; contingency covers the expedite fee", DecidedBy: helena,
 		RestsOn: []string{eventID(assessed, 0), eventID(approval, 0)}})
-	r.do(petra, "steering committee 13 April", aggregates.PublishStatusReport{PeriodFrom: date("2026-03-30"), PeriodTo: date("2026-04-10"),
+	r.do(petra, "steering committee 13 April", aggregates.PublishStatusReport{PeriodFrom: date("2026-03-30"), PeriodTo: date("2026-04-10"), AsOf: r.position,
 		RAG:     map[string]string{"scope": "green", "schedule": "red", "budget": "amber", "raid": "red", "vendors": "amber"},
 		Summary: "Carrier delay moves the pilot and both waves by three weeks; CR-1 asks for EUR 18,000 from contingency.",
 		Markdown: "# TPM status, 13 April 2026\n\n**Schedule: red.** NordTel delivers Austrian SIP trunks on 1 May, not 10 April (risk R-1 realised as issue I-1).\n\n" +
@@ -234,7 +234,7 @@ func (r *run) pilotAndWaveOne() {
 	r.doAt(jonas, "letters re-issued", "2026-05-08", aggregates.UpdateIssue{IssueID: first(porting, "issue_id"), Note: "new letters of authorisation sent"})
 
 	r.on("2026-05-11")
-	r.do(petra, "steering committee 11 May", aggregates.PublishStatusReport{PeriodFrom: date("2026-04-13"), PeriodTo: date("2026-05-08"),
+	r.do(petra, "steering committee 11 May", aggregates.PublishStatusReport{PeriodFrom: date("2026-04-13"), PeriodTo: date("2026-05-08"), AsOf: r.position,
 		RAG:     map[string]string{"scope": "green", "schedule": "amber", "budget": "green", "raid": "amber", "vendors": "red"},
 		Summary: "Trunks live on 1 May; pilot running; regional trunks rejected on failover and disputed by NordTel.",
 		Markdown: "# TPM status, 11 May 2026\n\n**Schedule: amber.** Trunks live on the CR-1 date; pilot completes 15 May.\n\n" +

@@ -62,16 +62,17 @@ type Summary struct {
 // run executes the story's commands in order, each at its moment, and
 // stops at the first error.
 type run struct {
-	ctx     context.Context
-	repo    *aggregates.Repository
-	clock   *Clock
-	project uuid.UUID
-	day     time.Time
-	minute  int
-	step    int
-	events  int
-	err     error
-	plan    *plan // what the story has created so far, by name
+	ctx      context.Context
+	repo     *aggregates.Repository
+	clock    *Clock
+	project  uuid.UUID
+	day      time.Time
+	minute   int
+	step     int
+	events   int
+	err      error
+	plan     *plan  // what the story has created so far, by name
+	position uint64 // the position of the last event written
 }
 
 // on moves the story to a day (08:00 UTC); each command takes a minute.
@@ -99,6 +100,9 @@ func (r *run) record(res aggregates.Result, err error, what any) aggregates.Resu
 		r.err = fmt.Errorf("demo step %d (%T): %w", r.step, what, err)
 	}
 	r.events += len(res.Events)
+	if n := len(res.Events); n > 0 {
+		r.position = res.Events[n-1].Position
+	}
 	return res
 }
 

@@ -106,6 +106,11 @@ func (a *app) rootCommand() *cobra.Command {
 		a.documentsCommand(),
 		a.teamCommand(),
 		a.attentionCommand(),
+		a.diffCommand(),
+		a.historyCommand(),
+		a.whyCommand(),
+		a.dossierCommand(),
+		a.reportCommand(),
 		a.rebuildCommand(),
 	)
 	for _, c := range root.Commands() {
