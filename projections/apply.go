@@ -22,39 +22,39 @@ func (s *State) Apply(r Record) {
 		s.Closed = &st
 
 	case events.RiskRaised:
-		s.Risks[e.RiskID] = Risk{ID: e.RiskID, Title: e.Title, Description: e.Description, Probability: e.Probability, Impact: e.Impact,
+		s.Risks.Set(e.RiskID, Risk{ID: e.RiskID, Title: e.Title, Description: e.Description, Probability: e.Probability, Impact: e.Impact,
 			Score: e.Score, Owner: e.Owner, Trigger: e.Trigger, Mitigation: e.Mitigation, Contingency: e.Contingency,
-			ReviewDate: e.ReviewDate, Status: "open", Raised: st, Reviewed: st}
+			ReviewDate: e.ReviewDate, Status: "open", Raised: st, Reviewed: st})
 	case events.RiskAssessed:
-		update(s.Risks, e.RiskID, func(k *Risk) {
+		s.Risks.Update(e.RiskID, func(k *Risk) {
 			k.Probability, k.Impact, k.Score, k.Reviewed = e.Probability, e.Impact, e.Score, st
 			if !e.ReviewDate.IsZero() {
 				k.ReviewDate = e.ReviewDate
 			}
 		})
 	case events.RiskMitigationUpdated:
-		update(s.Risks, e.RiskID, func(k *Risk) { k.Mitigation, k.Contingency = e.Mitigation, e.Contingency })
+		s.Risks.Update(e.RiskID, func(k *Risk) { k.Mitigation, k.Contingency = e.Mitigation, e.Contingency })
 	case events.RiskOwnerChanged:
-		update(s.Risks, e.RiskID, func(k *Risk) { k.Owner = e.Owner })
+		s.Risks.Update(e.RiskID, func(k *Risk) { k.Owner = e.Owner })
 	case events.RiskEscalated:
-		update(s.Risks, e.RiskID, func(k *Risk) { k.EscalatedTo = e.To })
+		s.Risks.Update(e.RiskID, func(k *Risk) { k.EscalatedTo = e.To })
 	case events.RiskRealised:
-		update(s.Risks, e.RiskID, func(k *Risk) { k.Status, k.RealisedAs = "realised", e.IssueID })
+		s.Risks.Update(e.RiskID, func(k *Risk) { k.Status, k.RealisedAs = "realised", e.IssueID })
 	case events.RiskClosed:
-		update(s.Risks, e.RiskID, func(k *Risk) { k.Status, k.Resolution = "closed", e.Resolution })
+		s.Risks.Update(e.RiskID, func(k *Risk) { k.Status, k.Resolution = "closed", e.Resolution })
 
 	case events.AssumptionLogged:
-		s.Assumptions[e.AssumptionID] = Assumption{ID: e.AssumptionID, Text: e.Text, Owner: e.Owner, ValidateBy: e.ValidateBy, Status: "open", Logged: st}
+		s.Assumptions.Set(e.AssumptionID, Assumption{ID: e.AssumptionID, Text: e.Text, Owner: e.Owner, ValidateBy: e.ValidateBy, Status: "open", Logged: st})
 	case events.AssumptionValidated:
-		update(s.Assumptions, e.AssumptionID, func(a *Assumption) { a.Status, a.Note = "validated", e.Note })
+		s.Assumptions.Update(e.AssumptionID, func(a *Assumption) { a.Status, a.Note = "validated", e.Note })
 	case events.AssumptionInvalidated:
-		update(s.Assumptions, e.AssumptionID, func(a *Assumption) { a.Status, a.Note = "invalidated", e.Note })
+		s.Assumptions.Update(e.AssumptionID, func(a *Assumption) { a.Status, a.Note = "invalidated", e.Note })
 
 	case events.IssueRaised:
-		s.Issues[e.IssueID] = Issue{ID: e.IssueID, Title: e.Title, Description: e.Description, Severity: e.Severity, Owner: e.Owner,
-			Due: e.Due, FromRisk: e.FromRisk, Status: "open", Raised: st}
+		s.Issues.Set(e.IssueID, Issue{ID: e.IssueID, Title: e.Title, Description: e.Description, Severity: e.Severity, Owner: e.Owner,
+			Due: e.Due, FromRisk: e.FromRisk, Status: "open", Raised: st})
 	case events.IssueUpdated:
-		update(s.Issues, e.IssueID, func(i *Issue) {
+		s.Issues.Update(e.IssueID, func(i *Issue) {
 			if e.Severity != "" {
 				i.Severity = e.Severity
 			}
@@ -66,33 +66,33 @@ func (s *State) Apply(r Record) {
 			}
 		})
 	case events.IssueEscalated:
-		update(s.Issues, e.IssueID, func(i *Issue) { i.EscalatedTo = e.To })
+		s.Issues.Update(e.IssueID, func(i *Issue) { i.EscalatedTo = e.To })
 	case events.IssueResolved:
-		update(s.Issues, e.IssueID, func(i *Issue) { i.Status, i.Resolution = "resolved", e.Resolution })
+		s.Issues.Update(e.IssueID, func(i *Issue) { i.Status, i.Resolution = "resolved", e.Resolution })
 
 	case events.DependencyLogged:
-		s.Dependencies[e.DependencyID] = Dependency{ID: e.DependencyID, Description: e.Description, Provider: e.Provider, NeededBy: e.NeededBy, Status: e.Status, Logged: st}
+		s.Dependencies.Set(e.DependencyID, Dependency{ID: e.DependencyID, Description: e.Description, Provider: e.Provider, NeededBy: e.NeededBy, Status: e.Status, Logged: st})
 	case events.DependencyStatusChanged:
-		update(s.Dependencies, e.DependencyID, func(d *Dependency) { d.Status = e.Status })
+		s.Dependencies.Update(e.DependencyID, func(d *Dependency) { d.Status = e.Status })
 	case events.DependencyResolved:
-		update(s.Dependencies, e.DependencyID, func(d *Dependency) { d.Status = "resolved" })
+		s.Dependencies.Update(e.DependencyID, func(d *Dependency) { d.Status = "resolved" })
 
 	case events.ScopeBaselined:
 		s.Scope = Scope{Items: e.Items, CRID: e.CRID}
 	case events.ChangeRequestSubmitted:
-		s.Changes[e.CRID] = ChangeRequest{ID: e.CRID, Title: e.Title, Description: e.Description, RequestedBy: e.RequestedBy, Status: "submitted", Submitted: st}
+		s.Changes.Set(e.CRID, ChangeRequest{ID: e.CRID, Title: e.Title, Description: e.Description, RequestedBy: e.RequestedBy, Status: "submitted", Submitted: st})
 	case events.ChangeRequestAssessed:
-		update(s.Changes, e.CRID, func(c *ChangeRequest) { c.Status, c.Assessment = "assessed", &e })
+		s.Changes.Update(e.CRID, func(c *ChangeRequest) { c.Status, c.Assessment = "assessed", &e })
 	case events.ChangeRequestApproved:
-		update(s.Changes, e.CRID, func(c *ChangeRequest) {
+		s.Changes.Update(e.CRID, func(c *ChangeRequest) {
 			c.Status, c.Approver, c.Rationale, c.Decided = "approved", e.Approver, e.Rationale, &st
 		})
 	case events.ChangeRequestRejected:
-		update(s.Changes, e.CRID, func(c *ChangeRequest) {
+		s.Changes.Update(e.CRID, func(c *ChangeRequest) {
 			c.Status, c.Approver, c.Rationale, c.Decided = "rejected", e.Approver, e.Rationale, &st
 		})
 	case events.ChangeRequestImplemented:
-		update(s.Changes, e.CRID, func(c *ChangeRequest) { c.Status, c.Implemented = "implemented", &st })
+		s.Changes.Update(e.CRID, func(c *ChangeRequest) { c.Status, c.Implemented = "implemented", &st })
 
 	case events.BudgetApproved:
 		s.category(e.Category, func(c *Category) { c.Approved = e.Amount.Minor })
@@ -108,42 +108,42 @@ func (s *State) Apply(r Record) {
 			s.category(e.Category, func(c *Category) { c.Limit = limit })
 		}
 	case events.ActualRecorded:
-		s.Entries[e.EntryID] = Entry{ID: e.EntryID, Category: e.Category, Amount: e.Amount.Minor, Source: e.Source, InvoiceID: e.InvoiceID, Person: e.Person, Day: day}
+		s.Entries.Set(e.EntryID, Entry{ID: e.EntryID, Category: e.Category, Amount: e.Amount.Minor, Source: e.Source, InvoiceID: e.InvoiceID, Person: e.Person, Day: day})
 		s.spend(e.Category, day, e.Amount.Minor)
 	case events.EntryCorrected:
-		old := s.Entries[e.EntryID]
+		old, _ := s.Entries.Get(e.EntryID)
 		s.spend(old.Category, old.Day, -old.Amount)
 		s.spend(e.Category, old.Day, e.Amount.Minor)
-		update(s.Entries, e.EntryID, func(x *Entry) { x.Category, x.Amount, x.Corrected = e.Category, e.Amount.Minor, x.Corrected+1 })
+		s.Entries.Update(e.EntryID, func(x *Entry) { x.Category, x.Amount, x.Corrected = e.Category, e.Amount.Minor, x.Corrected+1 })
 
 	case events.MilestonePlanned:
-		s.Milestones[e.MilestoneID] = Milestone{ID: e.MilestoneID, Name: e.Name, Baseline: e.Baseline, Original: e.Baseline, Forecast: e.Baseline}
+		s.Milestones.Set(e.MilestoneID, Milestone{ID: e.MilestoneID, Name: e.Name, Baseline: e.Baseline, Original: e.Baseline, Forecast: e.Baseline})
 	case events.MilestoneForecastChanged:
-		update(s.Milestones, e.MilestoneID, func(m *Milestone) { m.Forecast = e.Forecast })
+		s.Milestones.Update(e.MilestoneID, func(m *Milestone) { m.Forecast = e.Forecast })
 	case events.MilestoneRebaselined:
-		update(s.Milestones, e.MilestoneID, func(m *Milestone) {
+		s.Milestones.Update(e.MilestoneID, func(m *Milestone) {
 			m.Baseline, m.CRs = e.Baseline, with(m.CRs, e.CRID)
 			if m.Forecast.Before(e.Baseline) {
 				m.Forecast = e.Baseline // a new baseline is the new plan
 			}
 		})
 	case events.MilestoneAchieved:
-		update(s.Milestones, e.MilestoneID, func(m *Milestone) { m.Actual = e.Actual })
+		s.Milestones.Update(e.MilestoneID, func(m *Milestone) { m.Actual = e.Actual })
 	case events.TaskPlanned:
-		s.Tasks[e.TaskID] = Task{ID: e.TaskID, Name: e.Name, Start: e.Start, Finish: e.Finish, PlannedValue: e.PlannedValue.Minor, DependsOn: e.DependsOn, MilestoneID: e.MilestoneID}
+		s.Tasks.Set(e.TaskID, Task{ID: e.TaskID, Name: e.Name, Start: e.Start, Finish: e.Finish, PlannedValue: e.PlannedValue.Minor, DependsOn: e.DependsOn, MilestoneID: e.MilestoneID})
 	case events.TaskProgressed:
-		update(s.Tasks, e.TaskID, func(t *Task) { t.Percent = e.PercentComplete })
+		s.Tasks.Update(e.TaskID, func(t *Task) { t.Percent = e.PercentComplete })
 	case events.ResourceAssigned:
-		s.Assignments[e.AssignmentID] = Assignment{ID: e.AssignmentID, Person: e.Person, TaskID: e.TaskID, Percent: e.AllocationPercent, From: e.From, To: e.To}
+		s.Assignments.Set(e.AssignmentID, Assignment{ID: e.AssignmentID, Person: e.Person, TaskID: e.TaskID, Percent: e.AllocationPercent, From: e.From, To: e.To})
 	case events.ResourceReleased:
-		update(s.Assignments, e.AssignmentID, func(a *Assignment) { a.Released = true })
+		s.Assignments.Update(e.AssignmentID, func(a *Assignment) { a.Released = true })
 
 	case events.ContractSigned:
 		c := Contract{ID: e.ContractID, VendorID: e.VendorID, Title: e.Title, Value: e.Value.Minor, Signed: e, SignedStamp: st, Deliverables: map[string]Deliverable{}}
 		for _, d := range e.Deliverables {
 			c.Deliverables[d.DeliverableID] = Deliverable{ID: d.DeliverableID, Title: d.Title, Due: d.Due, Criteria: d.Criteria, Status: "pending"}
 		}
-		s.Contracts[e.ContractID] = c
+		s.Contracts.Set(e.ContractID, c)
 	case events.ContractAmended:
 		s.deliverables(e.ContractID, func(c *Contract) {
 			c.Value, c.Amendments = e.Value.Minor, with(c.Amendments, e.CRID)
@@ -162,7 +162,7 @@ func (s *State) Apply(r Record) {
 			}
 		})
 	case events.PurchaseOrderIssued:
-		s.POs[e.POID] = PurchaseOrder{ID: e.POID, ContractID: e.ContractID, Category: e.Category, Amount: e.Amount.Minor, Number: e.Number}
+		s.POs.Set(e.POID, PurchaseOrder{ID: e.POID, ContractID: e.ContractID, Category: e.Category, Amount: e.Amount.Minor, Number: e.Number})
 	case events.DeliverableSubmitted:
 		s.deliverable(e.ContractID, e.DeliverableID, func(d *Deliverable) { d.Status, d.Submissions = "submitted", d.Submissions+1 })
 	case events.DeliverableAccepted:
@@ -179,27 +179,27 @@ func (s *State) Apply(r Record) {
 			}
 		})
 	case events.InvoiceReceived:
-		s.Invoices[e.InvoiceID] = Invoice{ID: e.InvoiceID, ContractID: e.ContractID, POID: e.POID, Number: e.Number, Amount: e.Amount.Minor,
-			IssuedOn: e.IssuedOn, Status: "received", Override: e.Override}
+		s.Invoices.Set(e.InvoiceID, Invoice{ID: e.InvoiceID, ContractID: e.ContractID, POID: e.POID, Number: e.Number, Amount: e.Amount.Minor,
+			IssuedOn: e.IssuedOn, Status: "received", Override: e.Override})
 	case events.InvoiceApproved:
-		update(s.Invoices, e.InvoiceID, func(i *Invoice) { i.Status = "approved" })
+		s.Invoices.Update(e.InvoiceID, func(i *Invoice) { i.Status = "approved" })
 	case events.InvoiceRejected:
-		update(s.Invoices, e.InvoiceID, func(i *Invoice) { i.Status = "rejected" })
+		s.Invoices.Update(e.InvoiceID, func(i *Invoice) { i.Status = "rejected" })
 	case events.InvoicePaid:
-		update(s.Invoices, e.InvoiceID, func(i *Invoice) { i.Status, i.PaidOn = "paid", e.PaidOn })
+		s.Invoices.Update(e.InvoiceID, func(i *Invoice) { i.Status, i.PaidOn = "paid", e.PaidOn })
 
 	case events.DecisionRecorded:
-		s.Decisions[e.DecisionID] = Decision{ID: e.DecisionID, Title: e.Title, Context: e.Context, Options: e.Options, Choice: e.Choice,
-			Rationale: e.Rationale, DecidedBy: e.DecidedBy, RestsOn: e.RestsOn, Supersedes: e.Supersedes, Recorded: st}
+		s.Decisions.Set(e.DecisionID, Decision{ID: e.DecisionID, Title: e.Title, Context: e.Context, Options: e.Options, Choice: e.Choice,
+			Rationale: e.Rationale, DecidedBy: e.DecidedBy, RestsOn: e.RestsOn, Supersedes: e.Supersedes, Recorded: st})
 	case events.DecisionSuperseded:
-		update(s.Decisions, e.DecisionID, func(d *Decision) { d.SupersededBy = e.By })
+		s.Decisions.Update(e.DecisionID, func(d *Decision) { d.SupersededBy = e.By })
 
 	case events.MeetingHeld:
-		s.Meetings[e.MeetingID] = Meeting{ID: e.MeetingID, Title: e.Title, Date: e.Date, Attendees: e.Attendees, Agenda: e.Agenda}
+		s.Meetings.Set(e.MeetingID, Meeting{ID: e.MeetingID, Title: e.Title, Date: e.Date, Attendees: e.Attendees, Agenda: e.Agenda})
 	case events.ActionItemAdded:
-		s.Actions[e.ActionID] = Action{ID: e.ActionID, Title: e.Title, Owner: e.Owner, Due: e.Due, MeetingID: e.MeetingID, Status: "open", Added: st}
+		s.Actions.Set(e.ActionID, Action{ID: e.ActionID, Title: e.Title, Owner: e.Owner, Due: e.Due, MeetingID: e.MeetingID, Status: "open", Added: st})
 	case events.ActionItemUpdated:
-		update(s.Actions, e.ActionID, func(a *Action) {
+		s.Actions.Update(e.ActionID, func(a *Action) {
 			if e.Owner != "" {
 				a.Owner = e.Owner
 			}
@@ -211,19 +211,19 @@ func (s *State) Apply(r Record) {
 			}
 		})
 	case events.ActionItemDone:
-		update(s.Actions, e.ActionID, func(a *Action) { a.Status, a.Closed, a.Note = "done", &st, e.Note })
+		s.Actions.Update(e.ActionID, func(a *Action) { a.Status, a.Closed, a.Note = "done", &st, e.Note })
 	case events.ActionItemCancelled:
-		update(s.Actions, e.ActionID, func(a *Action) { a.Status, a.Closed = "cancelled", &st })
+		s.Actions.Update(e.ActionID, func(a *Action) { a.Status, a.Closed = "cancelled", &st })
 
 	case events.DocumentRegistered:
-		s.Documents[e.DocumentID] = Document{ID: e.DocumentID, Ref: e.Ref, Type: e.DocType, Title: e.Title,
-			Versions: []DocumentVersion{{Version: e.Version, Location: e.Location, ContentHash: e.ContentHash}}}
+		s.Documents.Set(e.DocumentID, Document{ID: e.DocumentID, Ref: e.Ref, Type: e.DocType, Title: e.Title,
+			Versions: []DocumentVersion{{Version: e.Version, Location: e.Location, ContentHash: e.ContentHash}}})
 	case events.DocumentVersionAdded:
-		update(s.Documents, e.DocumentID, func(d *Document) {
+		s.Documents.Update(e.DocumentID, func(d *Document) {
 			d.Versions = with(d.Versions, DocumentVersion{Version: e.Version, Location: e.Location, ContentHash: e.ContentHash})
 		})
 	case events.DocumentApproved:
-		update(s.Documents, e.DocumentID, func(d *Document) {
+		s.Documents.Update(e.DocumentID, func(d *Document) {
 			versions := slices.Clone(d.Versions) // the array is shared with clones
 			for i := range versions {
 				if versions[i].Version == e.Version {
@@ -233,10 +233,10 @@ func (s *State) Apply(r Record) {
 			d.Versions = versions
 		})
 	case events.DocumentRetired:
-		update(s.Documents, e.DocumentID, func(d *Document) { d.Retired = true })
+		s.Documents.Update(e.DocumentID, func(d *Document) { d.Retired = true })
 
 	case events.MemberJoined:
-		s.Members[e.Person] = Member{Person: e.Person, Name: e.Name, Role: e.Role, Access: map[string]string{}}
+		s.Members.Set(e.Person, Member{Person: e.Person, Name: e.Name, Role: e.Role, Access: map[string]string{}})
 	case events.AccessRequested:
 		s.access(e.Person, e.System, "requested")
 	case events.AccessProvisioned:
@@ -244,27 +244,20 @@ func (s *State) Apply(r Record) {
 	case events.AccessRevoked:
 		s.access(e.Person, e.System, "revoked")
 	case events.MemberLeft:
-		update(s.Members, e.Person, func(m *Member) { m.Left = true })
+		s.Members.Update(e.Person, func(m *Member) { m.Left = true })
 
 	case events.StatusReportPublished:
-		s.Reports[e.ReportID] = Report{ID: e.ReportID, From: e.PeriodFrom, To: e.PeriodTo, AsOf: e.AsOf, RAG: e.RAG, Summary: e.Summary, Published: st, Hash: e.ContentHash}
+		s.Reports.Set(e.ReportID, Report{ID: e.ReportID, From: e.PeriodFrom, To: e.PeriodTo, AsOf: e.AsOf, RAG: e.RAG, Summary: e.Summary, Published: st, Hash: e.ContentHash})
 	}
 }
 
-// update changes one item of a map in place, by value.
-func update[T any](items map[string]T, id string, change func(*T)) {
-	item := items[id]
-	change(&item)
-	items[id] = item
-}
-
 func (s *State) category(name string, change func(*Category)) {
-	c, ok := s.Categories[name]
+	c, ok := s.Categories.Get(name)
 	if !ok {
 		c = Category{Name: name}
 	}
 	change(&c)
-	s.Categories[name] = c
+	s.Categories.Set(name, c)
 }
 
 // spend books amount on a category's actual and its burn on day.
@@ -284,7 +277,7 @@ func (s *State) spend(category string, day events.Date, amount int64) {
 // deliverables changes a contract, copying its deliverables map first: the
 // map is shared with clones.
 func (s *State) deliverables(contractID string, change func(*Contract)) {
-	update(s.Contracts, contractID, func(c *Contract) {
+	s.Contracts.Update(contractID, func(c *Contract) {
 		c.Deliverables = maps.Clone(c.Deliverables)
 		change(c)
 	})
@@ -299,7 +292,7 @@ func (s *State) deliverable(contractID, id string, change func(*Deliverable)) {
 }
 
 func (s *State) access(person, system, state string) {
-	update(s.Members, person, func(m *Member) {
+	s.Members.Update(person, func(m *Member) {
 		m.Access = maps.Clone(m.Access)
 		m.Access[system] = state
 	})

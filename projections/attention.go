@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -61,9 +62,9 @@ func AttentionView(s *State, q Query, moment time.Time, days int, budget Budget,
 		}
 		return "", "", false
 	}
-	left := func(person string) bool { m, ok := s.Members[person]; return ok && m.Left }
+	left := func(person string) bool { m, ok := s.Members.Get(person); return ok && m.Left }
 
-	for _, a := range sortedByID(s.Actions, func(a Action) string { return a.ID }) {
+	for _, a := range sortedByID(s.Actions.All(), func(a Action) string { return a.ID }) {
 		if a.Status != "open" {
 			continue
 		}
@@ -74,8 +75,8 @@ func AttentionView(s *State, q Query, moment time.Time, days int, budget Budget,
 			add(AttentionItem{Kind: "action", ID: a.ID, Title: a.Title, Owner: a.Owner, Due: a.Due, Severity: severityHigh, Reason: "its owner has left the team: reassign it"})
 		}
 	}
-	for _, c := range sortedByID(s.Contracts, func(c Contract) string { return c.ID }) {
-		for _, d := range sortedByID(c.Deliverables, func(d Deliverable) string { return d.ID }) {
+	for _, c := range sortedByID(s.Contracts.All(), func(c Contract) string { return c.ID }) {
+		for _, d := range sortedByID(maps.All(c.Deliverables), func(d Deliverable) string { return d.ID }) {
 			title := fmt.Sprintf("%s (%s)", d.Title, c.ID)
 			switch d.Status {
 			case "accepted":
@@ -92,7 +93,7 @@ func AttentionView(s *State, q Query, moment time.Time, days int, budget Budget,
 			}
 		}
 	}
-	for _, r := range sortedByID(s.Risks, func(r Risk) string { return r.ID }) {
+	for _, r := range sortedByID(s.Risks.All(), func(r Risk) string { return r.ID }) {
 		if r.Status != "open" {
 			continue
 		}
@@ -107,7 +108,7 @@ func AttentionView(s *State, q Query, moment time.Time, days int, budget Budget,
 			add(AttentionItem{Kind: "risk", ID: r.ID, Title: r.Title, Owner: r.Owner, Severity: severityHigh, Reason: fmt.Sprintf("score %d and not escalated", r.Score)})
 		}
 	}
-	for _, i := range sortedByID(s.Issues, func(i Issue) string { return i.ID }) {
+	for _, i := range sortedByID(s.Issues.All(), func(i Issue) string { return i.ID }) {
 		if i.Status != "open" {
 			continue
 		}
@@ -115,7 +116,7 @@ func AttentionView(s *State, q Query, moment time.Time, days int, budget Budget,
 			add(AttentionItem{Kind: "issue", ID: i.ID, Title: i.Title, Owner: i.Owner, Due: i.Due, Severity: sev, Reason: fmt.Sprintf("%s issue %s", i.Severity, why)})
 		}
 	}
-	for _, d := range sortedByID(s.Dependencies, func(d Dependency) string { return d.ID }) {
+	for _, d := range sortedByID(s.Dependencies.All(), func(d Dependency) string { return d.ID }) {
 		if d.Status == "resolved" {
 			continue
 		}
@@ -131,7 +132,7 @@ func AttentionView(s *State, q Query, moment time.Time, days int, budget Budget,
 				Reason: "the provider reports it " + strings.ReplaceAll(d.Status, "_", " ")})
 		}
 	}
-	for _, a := range sortedByID(s.Assumptions, func(a Assumption) string { return a.ID }) {
+	for _, a := range sortedByID(s.Assumptions.All(), func(a Assumption) string { return a.ID }) {
 		if a.Status == "open" && !a.ValidateBy.IsZero() && a.ValidateBy.Before(today) {
 			add(AttentionItem{Kind: "assumption", ID: a.ID, Title: a.Text, Owner: a.Owner, Due: a.ValidateBy, Severity: severityMedium,
 				Reason: fmt.Sprintf("not validated, %s past its date", plural(daysFrom(a.ValidateBy, today), "day"))})
@@ -164,7 +165,7 @@ func AttentionView(s *State, q Query, moment time.Time, days int, budget Budget,
 		add(AttentionItem{Kind: "allocation", ID: o.Person, Title: "over-allocated: " + o.Person, Owner: o.Person, Due: o.From, Severity: severityMedium,
 			Reason: fmt.Sprintf("booked at %d%% from %s to %s across projects", o.TotalPercent, o.From, o.To)})
 	}
-	for _, inv := range sortedByID(s.Invoices, func(i Invoice) string { return i.ID }) {
+	for _, inv := range sortedByID(s.Invoices.All(), func(i Invoice) string { return i.ID }) {
 		if waited := daysFrom(inv.IssuedOn, today); inv.Status == "received" && waited > staleInvoiceDays {
 			add(AttentionItem{Kind: "invoice", ID: inv.ID, Title: fmt.Sprintf("invoice %s (%s)", inv.Number, inv.ContractID), Due: inv.IssuedOn,
 				Severity: severityMedium, Reason: fmt.Sprintf("received %s ago and not yet approved or rejected", plural(waited, "day"))})

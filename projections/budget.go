@@ -92,13 +92,13 @@ func BudgetView(s *State, q Query, moment time.Time) Budget {
 	}
 
 	settled := map[string]int64{} // by PO: its approved or paid invoices
-	for _, inv := range s.Invoices {
+	for _, inv := range s.Invoices.All() {
 		if inv.Status == "approved" || inv.Status == "paid" {
 			settled[inv.POID] += inv.Amount
 		}
 	}
 	committed, open := map[string]int64{}, map[string]int64{}
-	for _, po := range s.POs {
+	for _, po := range s.POs.All() {
 		committed[po.Category] += po.Amount
 		open[po.Category] += max(po.Amount-settled[po.ID], 0)
 	}
@@ -107,7 +107,7 @@ func BudgetView(s *State, q Query, moment time.Time) Budget {
 	total := CategoryRow{Threshold: BudgetThreshold(s.Total)}
 	var ac int64
 	for _, name := range budgetCategories(s) {
-		c := s.Categories[name]
+		c, _ := s.Categories.Get(name)
 		row := CategoryRow{Category: name, Approved: c.Approved, Committed: committed[name], Actual: c.Actual, OpenCommitments: open[name]}
 		row.Exposure = row.Actual + row.OpenCommitments
 		row.ForecastAtCompletion = max(row.Approved, row.Exposure)
@@ -147,7 +147,7 @@ func BudgetView(s *State, q Query, moment time.Time) Budget {
 		v.Breaches = append(v.Breaches, b)
 	}
 
-	tasks := sortedByID(s.Tasks, func(t Task) string { return t.ID })
+	tasks := sortedByID(s.Tasks.All(), func(t Task) string { return t.ID })
 	v.EVM = ComputeEVM(tasks, ac, moment)
 	return v
 }
@@ -161,10 +161,10 @@ func (e *Engine) Budget(ctx context.Context, id uuid.UUID, q Query) (Budget, err
 // given a threshold or committed to), in budgetOrder, then the others by name.
 func budgetCategories(s *State) []string {
 	seen := map[string]bool{}
-	for name := range s.Categories {
+	for name := range s.Categories.All() {
 		seen[name] = true
 	}
-	for _, po := range s.POs {
+	for _, po := range s.POs.All() {
 		seen[po.Category] = true
 	}
 	var out, others []string

@@ -171,7 +171,7 @@ func diffItems(s *State) []diffItem {
 	diffAddAll(add, "task", s.Tasks)
 	diffAddAll(add, "assignment", s.Assignments)
 	diffAddAll(add, "contract", s.Contracts, "deliverables")
-	for cid, c := range s.Contracts {
+	for cid, c := range s.Contracts.All() {
 		for did, dl := range c.Deliverables {
 			add("deliverable", did, cid, dl)
 		}
@@ -193,8 +193,8 @@ func diffItems(s *State) []diffItem {
 	return out
 }
 
-func diffAddAll[T any](add func(kind, id, parent string, v any, drop ...string), kind string, items map[string]T, drop ...string) {
-	for id, it := range items {
+func diffAddAll[T any](add func(kind, id, parent string, v any, drop ...string), kind string, items *Table[T], drop ...string) {
+	for id, it := range items.All() {
 		add(kind, id, "", it, drop...)
 	}
 }

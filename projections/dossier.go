@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -197,7 +198,7 @@ func (e *Engine) Dossier(ctx context.Context, id uuid.UUID, vendorID, contractID
 	}
 	d.ContractID = contractID
 	d.Contracts = []ContractDossier{}
-	for _, c := range sortedByID(b.contracts, func(c *ContractDossier) string { return c.ContractID }) {
+	for _, c := range sortedByID(maps.All(b.contracts), func(c *ContractDossier) string { return c.ContractID }) {
 		d.VendorID = c.VendorID
 		d.Contracts = append(d.Contracts, b.finish(c))
 	}

@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,7 +25,9 @@ type Source interface {
 func ProjectStream(id uuid.UUID) string { return "project-" + id.String() }
 
 // DefaultSnapshotEvery is how many events apart the engine keeps snapshots.
-const DefaultSnapshotEvery = 512
+// A snapshot costs only the shards written since the previous one, so they
+// can be close together.
+const DefaultSnapshotEvery = 256
 
 // Engine answers questions about projects at any moment. It keeps each
 // project's decoded events in memory, with a snapshot every SnapshotEvery
@@ -44,7 +47,7 @@ type Engine struct {
 type projectLog struct {
 	mu      sync.RWMutex
 	stream  string
-	records []Record
+	records recordLog
 	snaps   []*State // snaps[k] is the state after k*every records
 	current *State
 }
@@ -64,35 +67,127 @@ func (e *Engine) project(id uuid.UUID) *projectLog {
 	defer e.mu.Unlock()
 	lp, ok := e.projects[stream]
 	if !ok {
-		lp = &projectLog{stream: stream, current: NewState(), snaps: []*State{NewState()}}
+		lp = newProjectLog(stream)
 		e.projects[stream] = lp
 	}
 	return lp
+}
+
+func newProjectLog(stream string) *projectLog {
+	empty := NewState()
+	empty.freeze()
+	return &projectLog{stream: stream, current: NewState(), snaps: []*State{empty}}
 }
 
 // catchUp reads and folds the project's events the engine has not seen.
 func (e *Engine) catchUp(ctx context.Context, lp *projectLog) error {
 	lp.mu.Lock()
 	defer lp.mu.Unlock()
-	for ev, err := range e.source.ReadStream(ctx, lp.stream, events.ReadOptions{From: lp.current.Version + 1}) {
+	for batch, err := range e.decoded(ctx, e.source.ReadStream(ctx, lp.stream, events.ReadOptions{From: lp.current.Version + 1})) {
 		if err != nil {
 			return err
 		}
-		r, err := Decode(e.registry, ev)
-		if err != nil {
-			return err
+		for _, r := range batch {
+			e.add(lp, r)
 		}
-		e.add(lp, r)
 	}
 	return nil
 }
 
+// batchSize is how many events pass between the stages of decoded.
+const batchSize = 512
+
+type eventBatch struct {
+	events []events.Event
+	err    error
+}
+
+type recordBatch struct {
+	records []Record
+	err     error
+}
+
+// decoded yields the events of log decoded, in batches. Reading (SQLite) and
+// decoding (JSON) each run in a goroutine of their own, ahead of the caller,
+// so folding overlaps with both. The goroutines end when the log ends, on an
+// error, or when the caller stops early.
+func (e *Engine) decoded(ctx context.Context, log iter.Seq2[events.Event, error]) iter.Seq2[[]Record, error] {
+	return func(yield func([]Record, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer wg.Wait() // after cancel (deferred below, so it runs first)
+		defer cancel()
+		raw := make(chan eventBatch, 4)
+		out := make(chan recordBatch, 4)
+		send := func(ch chan<- eventBatch, b eventBatch) bool {
+			select {
+			case ch <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		wg.Go(func() {
+			defer close(raw)
+			batch := make([]events.Event, 0, batchSize)
+			for ev, err := range log {
+				if err != nil {
+					send(raw, eventBatch{err: err})
+					return
+				}
+				if batch = append(batch, ev); len(batch) == batchSize {
+					if !send(raw, eventBatch{events: batch}) {
+						return
+					}
+					batch = make([]events.Event, 0, batchSize)
+				}
+			}
+			if len(batch) > 0 {
+				send(raw, eventBatch{events: batch})
+			}
+		})
+		wg.Go(func() {
+			defer close(out)
+			for b := range raw {
+				rb := recordBatch{err: b.err, records: make([]Record, 0, len(b.events))}
+				for _, ev := range b.events {
+					r, err := Decode(e.registry, ev)
+					if err != nil {
+						rb.err = err
+						break
+					}
+					rb.records = append(rb.records, r)
+				}
+				select {
+				case out <- rb:
+				case <-ctx.Done():
+					return
+				}
+				if rb.err != nil {
+					return
+				}
+			}
+		})
+		for b := range out {
+			if len(b.records) > 0 && !yield(b.records, nil) {
+				return
+			}
+			if b.err != nil {
+				yield(nil, b.err)
+				return
+			}
+		}
+	}
+}
+
 // add folds one record; the caller holds lp.mu.
 func (e *Engine) add(lp *projectLog, r Record) {
-	lp.records = append(lp.records, r)
+	lp.records.append(r)
 	lp.current.Apply(r)
-	if len(lp.records)%e.every == 0 {
-		lp.snaps = append(lp.snaps, lp.current.Clone())
+	if lp.records.len()%e.every == 0 {
+		snap := lp.current.Clone() // constant time: the two share every shard until one writes
+		snap.freeze()
+		lp.snaps = append(lp.snaps, snap)
 	}
 }
 
@@ -126,23 +221,23 @@ func (e *Engine) At(ctx context.Context, id uuid.UUID, q Query, fn func(s *State
 
 // stateAt folds the state q asks for; the caller holds lp.mu for reading.
 func (e *Engine) stateAt(lp *projectLog, q Query) *State {
-	n := sort.Search(len(lp.records), func(i int) bool { return !q.AsOf.includes(lp.records[i]) })
+	n := lp.records.search(q.AsOf)
 	if !q.Effective.IsZero() {
 		s := NewState()
-		for _, r := range lp.records[:n] {
+		for r := range lp.records.all(0, n) {
 			if !r.EffectiveAt.After(q.Effective) {
-				s.Apply(r)
+				s.Apply(*r)
 			}
 		}
 		return s
 	}
-	if n == len(lp.records) {
+	if n == lp.records.len() {
 		return lp.current
 	}
 	k := n / e.every
 	s := lp.snaps[k].Clone()
-	for _, r := range lp.records[k*e.every : n] {
-		s.Apply(r)
+	for r := range lp.records.all(k*e.every, n) {
+		s.Apply(*r)
 	}
 	return s
 }
@@ -162,8 +257,8 @@ func (e *Engine) moment(ctx context.Context, lp *projectLog, q Query) (time.Time
 			}
 			return ev.RecordedAt, nil
 		}
-		if n := len(lp.records); n > 0 {
-			return lp.records[n-1].RecordedAt, nil // the position is past the end of the log
+		if n := lp.records.len(); n > 0 {
+			return lp.records.at(n - 1).RecordedAt, nil // the position is past the end of the log
 		}
 	}
 	return e.clock().UTC(), nil
@@ -177,11 +272,17 @@ func (e *Engine) Records(ctx context.Context, id uuid.UUID, asOf Bound, fn func(
 	}
 	lp.mu.RLock()
 	defer lp.mu.RUnlock()
-	n := sort.Search(len(lp.records), func(i int) bool { return !asOf.includes(lp.records[i]) })
+	n := lp.records.search(asOf)
 	if n == 0 {
 		return ErrNoProject
 	}
-	return fn(lp.records[:n])
+	return fn(slices.Collect(func(yield func(Record) bool) {
+		for r := range lp.records.all(0, n) {
+			if !yield(*r) {
+				return
+			}
+		}
+	}))
 }
 
 // Projects returns every chartered project in the log, by code. The ids
@@ -258,34 +359,31 @@ type RebuildSummary struct {
 	Seconds  float64       `json:"seconds"`
 }
 
-// Rebuild forgets every view and recomputes all projects from the log,
-// calling progress after each event folded.
+// Rebuild forgets every view and recomputes all projects from the log in
+// one pass over it, calling progress after each event folded.
 func (e *Engine) Rebuild(ctx context.Context, progress func(folded int)) (RebuildSummary, error) {
 	start := time.Now()
-	projects, err := e.Projects(ctx)
-	if err != nil {
-		return RebuildSummary{}, err
-	}
-	e.mu.Lock()
-	e.projects = map[string]*projectLog{}
-	e.mu.Unlock()
+	projects := map[string]*projectLog{}
 	var sum RebuildSummary
-	for _, p := range projects {
-		id, err := uuid.Parse(p.ProjectID)
+	projectEvents := func(yield func(events.Event, error) bool) {
+		for ev, err := range e.source.ReadAll(ctx, 0) {
+			if err == nil && !strings.HasPrefix(ev.Stream, "project-") {
+				continue
+			}
+			if !yield(ev, err) {
+				return
+			}
+		}
+	}
+	for batch, err := range e.decoded(ctx, projectEvents) {
 		if err != nil {
 			return sum, err
 		}
-		lp := e.project(id)
-		lp.mu.Lock()
-		for ev, err := range e.source.ReadStream(ctx, lp.stream, events.ReadOptions{}) {
-			if err != nil {
-				lp.mu.Unlock()
-				return sum, err
-			}
-			r, err := Decode(e.registry, ev)
-			if err != nil {
-				lp.mu.Unlock()
-				return sum, err
+		for _, r := range batch {
+			lp, ok := projects[r.Stream]
+			if !ok {
+				lp = newProjectLog(r.Stream)
+				projects[r.Stream] = lp
 			}
 			e.add(lp, r)
 			sum.Events++
@@ -293,10 +391,51 @@ func (e *Engine) Rebuild(ctx context.Context, progress func(folded int)) (Rebuil
 				progress(sum.Events)
 			}
 		}
-		lp.mu.Unlock()
-		sum.Projects++
 	}
+	e.mu.Lock()
+	e.projects = projects
+	e.mu.Unlock()
+	sum.Projects = len(projects)
 	sum.Took = time.Since(start)
 	sum.Seconds = sum.Took.Seconds()
 	return sum, nil
+}
+
+// recordLog is a project's decoded events in fixed-size chunks, so it grows
+// without ever copying what it holds.
+type recordLog struct {
+	chunks [][]Record
+	n      int
+}
+
+const recordChunk = 4096
+
+func (l *recordLog) append(r Record) {
+	if l.n%recordChunk == 0 {
+		l.chunks = append(l.chunks, make([]Record, 0, recordChunk))
+	}
+	last := len(l.chunks) - 1
+	l.chunks[last] = append(l.chunks[last], r)
+	l.n++
+}
+
+func (l *recordLog) len() int { return l.n }
+
+func (l *recordLog) at(i int) *Record { return &l.chunks[i/recordChunk][i%recordChunk] }
+
+// search returns how many records, from the first, the bound sees: records
+// are in position and recorded-time order, so the ones it sees are a prefix.
+func (l *recordLog) search(b Bound) int {
+	return sort.Search(l.n, func(i int) bool { return !b.includes(*l.at(i)) })
+}
+
+// all yields records lo to hi-1.
+func (l *recordLog) all(lo, hi int) iter.Seq[*Record] {
+	return func(yield func(*Record) bool) {
+		for i := lo; i < hi; i++ {
+			if !yield(l.at(i)) {
+				return
+			}
+		}
+	}
 }

@@ -99,7 +99,7 @@ func TestEffectiveTime(t *testing.T) {
 	invoicesAt := func(q projections.Query) int {
 		n := 0
 		require.NoError(t, e.At(ctx, id, q, func(s *projections.State, _ time.Time) error {
-			n = len(s.Invoices)
+			n = s.Invoices.Len()
 			return nil
 		}))
 		return n

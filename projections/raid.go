@@ -70,7 +70,7 @@ func isOpen(status string) bool {
 func RAIDView(s *State, q Query, moment time.Time, f RAIDFilter) RAID {
 	today := events.DateOf(moment)
 	v := RAID{Header: header(s, q, moment), Risks: []RiskRow{}, Assumptions: []AssumptionRow{}, Issues: []IssueRow{}, Dependencies: []DependencyRow{}}
-	for _, r := range sortedByID(s.Risks, func(r Risk) string { return r.ID }) {
+	for _, r := range sortedByID(s.Risks.All(), func(r Risk) string { return r.ID }) {
 		if !f.keep(r.Status, r.Owner, "") || f.Severity != "" {
 			continue
 		}
@@ -80,14 +80,14 @@ func RAIDView(s *State, q Query, moment time.Time, f RAIDFilter) RAID {
 		}
 		v.Risks = append(v.Risks, row)
 	}
-	for _, a := range sortedByID(s.Assumptions, func(a Assumption) string { return a.ID }) {
+	for _, a := range sortedByID(s.Assumptions.All(), func(a Assumption) string { return a.ID }) {
 		if !f.keep(a.Status, a.Owner, "") || f.Severity != "" {
 			continue
 		}
 		v.Assumptions = append(v.Assumptions, AssumptionRow{Assumption: a,
 			ValidationOverdue: a.Status == "open" && !a.ValidateBy.IsZero() && a.ValidateBy.Before(today)})
 	}
-	for _, i := range sortedByID(s.Issues, func(i Issue) string { return i.ID }) {
+	for _, i := range sortedByID(s.Issues.All(), func(i Issue) string { return i.ID }) {
 		if !f.keep(i.Status, i.Owner, i.Severity) {
 			continue
 		}
@@ -97,7 +97,7 @@ func RAIDView(s *State, q Query, moment time.Time, f RAIDFilter) RAID {
 		}
 		v.Issues = append(v.Issues, row)
 	}
-	for _, d := range sortedByID(s.Dependencies, func(d Dependency) string { return d.ID }) {
+	for _, d := range sortedByID(s.Dependencies.All(), func(d Dependency) string { return d.ID }) {
 		if !f.keep(d.Status, "", "") || f.Owner != "" || f.Severity != "" {
 			continue
 		}

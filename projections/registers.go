@@ -28,7 +28,7 @@ type DecisionRow struct {
 // DecisionsView computes the decision log of s at moment.
 func DecisionsView(s *State, q Query, moment time.Time) Decisions {
 	v := Decisions{Header: header(s, q, moment), Decisions: []DecisionRow{}}
-	for _, d := range sortedByID(s.Decisions, func(d Decision) string { return d.ID }) {
+	for _, d := range sortedByID(s.Decisions.All(), func(d Decision) string { return d.ID }) {
 		status := "active"
 		if d.SupersededBy != "" {
 			status = "superseded"
@@ -54,7 +54,7 @@ type ChangeRow struct {
 func ChangesView(s *State, q Query, moment time.Time) Changes {
 	today := events.DateOf(moment)
 	v := Changes{Header: header(s, q, moment), Changes: []ChangeRow{}}
-	for _, c := range sortedByID(s.Changes, func(c ChangeRequest) string { return c.ID }) {
+	for _, c := range sortedByID(s.Changes.All(), func(c ChangeRequest) string { return c.ID }) {
 		end := today
 		if c.Decided != nil {
 			end = events.DateOf(c.Decided.Effective)
@@ -85,14 +85,14 @@ type ActionRow struct {
 func ActionsView(s *State, q Query, moment time.Time) Actions {
 	today := events.DateOf(moment)
 	v := Actions{Header: header(s, q, moment), Open: []ActionRow{}, OverdueByOwner: map[string][]string{}, All: []ActionRow{}}
-	for _, a := range sortedByID(s.Actions, func(a Action) string { return a.ID }) {
+	for _, a := range sortedByID(s.Actions.All(), func(a Action) string { return a.ID }) {
 		row := ActionRow{Action: a}
 		if a.Status == "open" {
 			if !a.Due.IsZero() && a.Due.Before(today) {
 				row.Overdue, row.DaysOverdue = true, daysFrom(a.Due, today)
 				v.OverdueByOwner[a.Owner] = append(v.OverdueByOwner[a.Owner], a.ID)
 			}
-			if m, ok := s.Members[a.Owner]; ok && m.Left {
+			if m, ok := s.Members.Get(a.Owner); ok && m.Left {
 				row.OwnerLeft = true
 			}
 			v.Open = append(v.Open, row)
@@ -122,7 +122,7 @@ type DocumentRow struct {
 // by reference (TPM-ARC-001 …).
 func DocumentsView(s *State, q Query, moment time.Time) Documents {
 	v := Documents{Header: header(s, q, moment), Documents: []DocumentRow{}}
-	docs := sortedByID(s.Documents, func(d Document) string { return d.ID })
+	docs := sortedByID(s.Documents.All(), func(d Document) string { return d.ID })
 	slices.SortStableFunc(docs, func(a, b Document) int { return CompareIDs(a.Ref, b.Ref) })
 	for _, d := range docs {
 		row := DocumentRow{Document: d, Status: "current"}
@@ -166,13 +166,13 @@ type AccessRow struct {
 // TeamView computes the team of s at moment, ordered by person.
 func TeamView(s *State, q Query, moment time.Time) Team {
 	v := Team{Header: header(s, q, moment), Members: []MemberRow{}}
-	people := make([]string, 0, len(s.Members))
-	for p := range s.Members {
+	people := make([]string, 0, s.Members.Len())
+	for p := range s.Members.All() {
 		people = append(people, p)
 	}
 	slices.Sort(people)
 	for _, p := range people {
-		m := s.Members[p]
+		m, _ := s.Members.Get(p)
 		if m.Person == "" {
 			m.Person = p
 		}

@@ -103,7 +103,7 @@ func statusReport(s *State, q Query, moment time.Time, from, to events.Date, sch
 			r.OverdueActions = append(r.OverdueActions, a)
 		}
 	}
-	for _, rep := range sortedByID(s.Reports, func(x Report) string { return x.ID }) {
+	for _, rep := range sortedByID(s.Reports.All(), func(x Report) string { return x.ID }) {
 		if r.LastReport == nil || rep.Published.Position > r.LastReport.Published.Position {
 			rep := rep
 			r.LastReport = &rep
@@ -123,7 +123,7 @@ func statusReport(s *State, q Query, moment time.Time, from, to events.Date, sch
 
 func ragScope(s *State, today events.Date) RAGArea {
 	var pending []string
-	for _, c := range sortedByID(s.Changes, func(c ChangeRequest) string { return c.ID }) {
+	for _, c := range sortedByID(s.Changes.All(), func(c ChangeRequest) string { return c.ID }) {
 		if c.Status == "submitted" || c.Status == "assessed" {
 			if age := daysFrom(events.DateOf(c.Submitted.Effective), today); age > 14 {
 				return RAGArea{"scope", "red", fmt.Sprintf("%s has waited %d days for a decision (more than 14)", c.ID, age)}

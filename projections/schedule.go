@@ -62,10 +62,10 @@ type TaskRow struct {
 func ScheduleView(s *State, q Query, moment time.Time, others []ProjectAssignments) Schedule {
 	today := events.DateOf(moment)
 	v := Schedule{Header: header(s, q, moment), Milestones: []MilestoneRow{}, Tasks: []TaskRow{}, OverAllocation: []OverAllocation{}}
-	for _, m := range sortedByID(s.Milestones, func(m Milestone) string { return m.ID }) {
+	for _, m := range sortedByID(s.Milestones.All(), func(m Milestone) string { return m.ID }) {
 		v.Milestones = append(v.Milestones, milestoneRow(m, today))
 	}
-	tasks := sortedByID(s.Tasks, func(t Task) string { return t.ID })
+	tasks := sortedByID(s.Tasks.All(), func(t Task) string { return t.ID })
 	var timings map[string]TaskTiming
 	v.CriticalPath, v.PlannedFinish, timings = analyse(tasks)
 	for _, t := range tasks {
@@ -79,7 +79,7 @@ func ScheduleView(s *State, q Query, moment time.Time, others []ProjectAssignmen
 	}
 
 	code := s.Project.Code
-	all := []ProjectAssignments{{Code: code, Assignments: sortedByID(s.Assignments, func(a Assignment) string { return a.ID })}}
+	all := []ProjectAssignments{{Code: code, Assignments: sortedByID(s.Assignments.All(), func(a Assignment) string { return a.ID })}}
 	for _, o := range others {
 		if o.Code != code {
 			all = append(all, o)
@@ -392,7 +392,7 @@ func (e *Engine) Schedule(ctx context.Context, id uuid.UUID, q Query) (Schedule,
 			continue
 		}
 		err = e.At(ctx, pid, q, func(s *State, _ time.Time) error {
-			others = append(others, ProjectAssignments{Code: s.Project.Code, Assignments: sortedByID(s.Assignments, func(a Assignment) string { return a.ID })})
+			others = append(others, ProjectAssignments{Code: s.Project.Code, Assignments: sortedByID(s.Assignments.All(), func(a Assignment) string { return a.ID })})
 			return nil
 		})
 		if err != nil && !errors.Is(err, ErrNoProject) {

@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"maps"
 	"slices"
 	"time"
 
@@ -21,27 +20,27 @@ type State struct {
 	Phase   string                  `json:"phase"`
 	Closed  *Stamp                  `json:"closed,omitempty"`
 
-	Risks        map[string]Risk          `json:"risks"`
-	Assumptions  map[string]Assumption    `json:"assumptions"`
-	Issues       map[string]Issue         `json:"issues"`
-	Dependencies map[string]Dependency    `json:"dependencies"`
-	Scope        Scope                    `json:"scope"`
-	Changes      map[string]ChangeRequest `json:"changes"`
-	Categories   map[string]Category      `json:"categories"`
-	Total        Threshold                `json:"total_threshold"`
-	Entries      map[string]Entry         `json:"entries"`
-	Milestones   map[string]Milestone     `json:"milestones"`
-	Tasks        map[string]Task          `json:"tasks"`
-	Assignments  map[string]Assignment    `json:"assignments"`
-	Contracts    map[string]Contract      `json:"contracts"`
-	POs          map[string]PurchaseOrder `json:"purchase_orders"`
-	Invoices     map[string]Invoice       `json:"invoices"`
-	Decisions    map[string]Decision      `json:"decisions"`
-	Meetings     map[string]Meeting       `json:"meetings"`
-	Actions      map[string]Action        `json:"actions"`
-	Documents    map[string]Document      `json:"documents"`
-	Members      map[string]Member        `json:"members"`
-	Reports      map[string]Report        `json:"reports"`
+	Risks        *Table[Risk]          `json:"risks"`
+	Assumptions  *Table[Assumption]    `json:"assumptions"`
+	Issues       *Table[Issue]         `json:"issues"`
+	Dependencies *Table[Dependency]    `json:"dependencies"`
+	Scope        Scope                 `json:"scope"`
+	Changes      *Table[ChangeRequest] `json:"changes"`
+	Categories   *Table[Category]      `json:"categories"`
+	Total        Threshold             `json:"total_threshold"`
+	Entries      *Table[Entry]         `json:"entries"`
+	Milestones   *Table[Milestone]     `json:"milestones"`
+	Tasks        *Table[Task]          `json:"tasks"`
+	Assignments  *Table[Assignment]    `json:"assignments"`
+	Contracts    *Table[Contract]      `json:"contracts"`
+	POs          *Table[PurchaseOrder] `json:"purchase_orders"`
+	Invoices     *Table[Invoice]       `json:"invoices"`
+	Decisions    *Table[Decision]      `json:"decisions"`
+	Meetings     *Table[Meeting]       `json:"meetings"`
+	Actions      *Table[Action]        `json:"actions"`
+	Documents    *Table[Document]      `json:"documents"`
+	Members      *Table[Member]        `json:"members"`
+	Reports      *Table[Report]        `json:"reports"`
 }
 
 // Risk is one risk of the RAID log.
@@ -315,25 +314,49 @@ type Report struct {
 // NewState returns the state of a project before its first event.
 func NewState() *State {
 	return &State{
-		Risks: map[string]Risk{}, Assumptions: map[string]Assumption{}, Issues: map[string]Issue{}, Dependencies: map[string]Dependency{},
-		Changes: map[string]ChangeRequest{}, Categories: map[string]Category{}, Entries: map[string]Entry{},
-		Milestones: map[string]Milestone{}, Tasks: map[string]Task{}, Assignments: map[string]Assignment{},
-		Contracts: map[string]Contract{}, POs: map[string]PurchaseOrder{}, Invoices: map[string]Invoice{},
-		Decisions: map[string]Decision{}, Meetings: map[string]Meeting{}, Actions: map[string]Action{},
-		Documents: map[string]Document{}, Members: map[string]Member{}, Reports: map[string]Report{},
+		Risks: NewTable[Risk](), Assumptions: NewTable[Assumption](), Issues: NewTable[Issue](), Dependencies: NewTable[Dependency](),
+		Changes: NewTable[ChangeRequest](), Categories: NewTable[Category](), Entries: NewTable[Entry](),
+		Milestones: NewTable[Milestone](), Tasks: NewTable[Task](), Assignments: NewTable[Assignment](),
+		Contracts: NewTable[Contract](), POs: NewTable[PurchaseOrder](), Invoices: NewTable[Invoice](),
+		Decisions: NewTable[Decision](), Meetings: NewTable[Meeting](), Actions: NewTable[Action](),
+		Documents: NewTable[Document](), Members: NewTable[Member](), Reports: NewTable[Report](),
 	}
 }
 
-// Clone returns an independent copy of s.
+// Clone returns an independent copy of s in time proportional to the number
+// of tables, not items: tables share their shards and copy on write.
 func (s *State) Clone() *State {
 	c := *s
-	c.Risks, c.Assumptions, c.Issues, c.Dependencies = maps.Clone(s.Risks), maps.Clone(s.Assumptions), maps.Clone(s.Issues), maps.Clone(s.Dependencies)
-	c.Changes, c.Categories, c.Entries = maps.Clone(s.Changes), maps.Clone(s.Categories), maps.Clone(s.Entries)
-	c.Milestones, c.Tasks, c.Assignments = maps.Clone(s.Milestones), maps.Clone(s.Tasks), maps.Clone(s.Assignments)
-	c.Contracts, c.POs, c.Invoices = maps.Clone(s.Contracts), maps.Clone(s.POs), maps.Clone(s.Invoices)
-	c.Decisions, c.Meetings, c.Actions = maps.Clone(s.Decisions), maps.Clone(s.Meetings), maps.Clone(s.Actions)
-	c.Documents, c.Members, c.Reports = maps.Clone(s.Documents), maps.Clone(s.Members), maps.Clone(s.Reports)
+	c.Risks, c.Assumptions, c.Issues, c.Dependencies = s.Risks.Clone(), s.Assumptions.Clone(), s.Issues.Clone(), s.Dependencies.Clone()
+	c.Changes, c.Categories, c.Entries = s.Changes.Clone(), s.Categories.Clone(), s.Entries.Clone()
+	c.Milestones, c.Tasks, c.Assignments = s.Milestones.Clone(), s.Tasks.Clone(), s.Assignments.Clone()
+	c.Contracts, c.POs, c.Invoices = s.Contracts.Clone(), s.POs.Clone(), s.Invoices.Clone()
+	c.Decisions, c.Meetings, c.Actions = s.Decisions.Clone(), s.Meetings.Clone(), s.Actions.Clone()
+	c.Documents, c.Members, c.Reports = s.Documents.Clone(), s.Members.Clone(), s.Reports.Clone()
 	return &c
+}
+
+// freeze makes s a read-only snapshot.
+func (s *State) freeze() {
+	s.Risks.freeze()
+	s.Assumptions.freeze()
+	s.Issues.freeze()
+	s.Dependencies.freeze()
+	s.Changes.freeze()
+	s.Categories.freeze()
+	s.Entries.freeze()
+	s.Milestones.freeze()
+	s.Tasks.freeze()
+	s.Assignments.freeze()
+	s.Contracts.freeze()
+	s.POs.freeze()
+	s.Invoices.freeze()
+	s.Decisions.freeze()
+	s.Meetings.freeze()
+	s.Actions.freeze()
+	s.Documents.freeze()
+	s.Members.freeze()
+	s.Reports.freeze()
 }
 
 // with returns list with x appended, never writing into list's array:

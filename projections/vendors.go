@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/google/uuid"
@@ -73,13 +74,13 @@ func VendorsView(s *State, q Query, moment time.Time, vendorID string) Vendors {
 	today := events.DateOf(moment)
 	v := Vendors{Header: header(s, q, moment), Contracts: []ContractRow{}, Invoices: []InvoiceRow{}}
 	rows := map[string]*ContractRow{}
-	for _, c := range sortedByID(s.Contracts, func(c Contract) string { return c.ID }) {
+	for _, c := range sortedByID(s.Contracts.All(), func(c Contract) string { return c.ID }) {
 		if vendorID != "" && c.VendorID != vendorID {
 			continue
 		}
 		row := ContractRow{ID: c.ID, VendorID: c.VendorID, Title: c.Title, Value: c.Value, SignedOn: c.Signed.SignedOn, SOWHash: c.Signed.SOWHash,
 			Amendments: append([]string{}, c.Amendments...), PurchaseOrders: []PurchaseOrder{}, Deliverables: []DeliverableRow{}, Disputes: []string{}}
-		for _, d := range sortedByID(c.Deliverables, func(d Deliverable) string { return d.ID }) {
+		for _, d := range sortedByID(maps.All(c.Deliverables), func(d Deliverable) string { return d.ID }) {
 			dr := DeliverableRow{Deliverable: d}
 			if d.Status != "accepted" && !d.Due.IsZero() && d.Due.Before(today) {
 				dr.Overdue, dr.DaysOverdue = true, daysFrom(d.Due, today)
@@ -97,13 +98,13 @@ func VendorsView(s *State, q Query, moment time.Time, vendorID string) Vendors {
 	for i := range v.Contracts {
 		rows[v.Contracts[i].ID] = &v.Contracts[i]
 	}
-	for _, po := range sortedByID(s.POs, func(p PurchaseOrder) string { return p.ID }) {
+	for _, po := range sortedByID(s.POs.All(), func(p PurchaseOrder) string { return p.ID }) {
 		if row, ok := rows[po.ContractID]; ok {
 			row.PurchaseOrders = append(row.PurchaseOrders, po)
 			row.Committed += po.Amount
 		}
 	}
-	for _, inv := range sortedByID(s.Invoices, func(i Invoice) string { return i.ID }) {
+	for _, inv := range sortedByID(s.Invoices.All(), func(i Invoice) string { return i.ID }) {
 		row, ok := rows[inv.ContractID]
 		if !ok {
 			continue

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,9 +35,9 @@ func header(s *State, q Query, moment time.Time) Header {
 	return h
 }
 
-// sortedByID returns a map's values in natural id order (R-2 before R-10).
-func sortedByID[T any](items map[string]T, id func(T) string) []T {
-	out := make([]T, 0, len(items))
+// sortedByID returns items in natural id order (R-2 before R-10).
+func sortedByID[T any](items iter.Seq2[string, T], id func(T) string) []T {
+	var out []T
 	for _, it := range items {
 		out = append(out, it)
 	}

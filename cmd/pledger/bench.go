@@ -9,6 +9,7 @@ import (
 
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/sqlite/storebench"
+	"github.com/pledger/pledger/projections/viewbench"
 	"github.com/spf13/cobra"
 )
 
@@ -20,7 +21,7 @@ func (a *app) benchCommand() *cobra.Command {
 			return badInputf("bench needs a subcommand: %s", "store")
 		},
 	}
-	bench.AddCommand(a.benchStoreCommand())
+	bench.AddCommand(a.benchStoreCommand(), a.benchViewsCommand())
 	return bench
 }
 
@@ -143,4 +144,69 @@ func peakRSSMB() float64 {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024 // Linux reports KiB
+}
+
+type viewBenchReport struct {
+	Figures   []viewbench.Figure `json:"figures"`
+	Events    int                `json:"events"`
+	PeakRSSMB float64            `json:"peak_rss_mb"`
+}
+
+func (a *app) benchViewsCommand() *cobra.Command {
+	var n, queries int
+	cmd := &cobra.Command{
+		Use:   "views",
+		Short: "Time as-of queries on a large project, and rebuilding views against a raw read of the log",
+		Long: "Writes a synthetic project of N events (risk reviews, issues, progress, costs, actions) and\n" +
+			"reports as_of_p50_ms and as_of_p99_ms (a random as-of RAID + budget question) and rebuild\n" +
+			"(events folded per second from the log, next to a raw scan of the same log).",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if n < 300 {
+				return badInputf("--events must be at least 300")
+			}
+			if queries < 1 {
+				return badInputf("--queries must be at least 1")
+			}
+			work, err := os.MkdirTemp("", "pledger-bench-views-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(work)
+			var bar *progress
+			stage := ""
+			figures, err := viewbench.Run(cmd.Context(), viewbench.Options{Events: n, Queries: queries, Ledger: filepath.Join(work, "views.db"),
+				Progress: func(s string, done, total int) {
+					if s != stage {
+						if bar != nil {
+							bar.Done()
+						}
+						stage, bar = s, a.newProgress(s, total)
+					}
+					bar.Set(done)
+				}})
+			if bar != nil {
+				bar.Done()
+			}
+			if err != nil {
+				return err
+			}
+			r := viewBenchReport{Figures: figures, Events: n, PeakRSSMB: peakRSSMB()}
+			if a.jsonOut {
+				return a.printJSON(r)
+			}
+			for _, f := range r.Figures {
+				if f.Rate > 0 {
+					fmt.Fprintf(a.stdout, "%-14s %10.0f events/s  (raw read %.0f events/s, ratio %.2f)\n", f.Name, f.Rate, f.LimitRate, f.Ratio)
+				} else {
+					fmt.Fprintf(a.stdout, "%-14s %10.2f ms  (%d queries on %d events)\n", f.Name, f.Value, f.Queries, f.Events)
+				}
+			}
+			fmt.Fprintf(a.stdout, "peak memory %.0f MB\n", r.PeakRSSMB)
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&n, "events", 100000, "number of events in the synthetic project")
+	cmd.Flags().IntVar(&queries, "queries", 1000, "number of as-of queries to time")
+	a.addJSONFlag(cmd)
+	return cmd
 }

@@ -14,9 +14,14 @@ import (
 const selectColumns = `SELECT position, id, stream, version, type, schema_version, data,
 	recorded_at, effective_at, actor, reason, correlation_id, causation_id, prev_hash, hash FROM events`
 
-// pageSize bounds how many rows one query of a long read returns, so a slow
+// Pages start small, so a caller that wants only the first few events reads
+// only those, and double up to maxPageSize, which bounds how many rows one
+// query of a long read returns, so a slow
 // consumer never holds a read transaction (and the WAL) open for long.
-const pageSize = 8192
+const (
+	firstPageSize = 32
+	maxPageSize   = 8192
+)
 
 // scanner decodes rows into events, interning the strings that repeat
 // (stream, type, actor) so a long read allocates them once.
@@ -84,10 +89,11 @@ func (sc *scanner) intern(b []byte) string {
 	return s
 }
 
-// collect reads every row into events and closes rows.
-func (sc *scanner) collect(rows *sql.Rows) ([]events.Event, error) {
+// collect reads every row into events and closes rows; expect is how many
+// rows there may be.
+func (sc *scanner) collect(rows *sql.Rows, expect int) ([]events.Event, error) {
 	defer rows.Close()
-	var out []events.Event
+	out := make([]events.Event, 0, expect)
 	for rows.Next() {
 		ev, err := sc.scan(rows)
 		if err != nil {
@@ -102,20 +108,20 @@ func (sc *scanner) collect(rows *sql.Rows) ([]events.Event, error) {
 // key (version or position) of the last event, until a query returns fewer
 // than pageSize rows. Each page is read whole and its query closed before
 // any event is yielded, so a slow consumer holds no read transaction.
-func (s *Store) pages(query func(after uint64) (*sql.Rows, error), key func(events.Event) uint64, after uint64) iter.Seq2[events.Event, error] {
+func (s *Store) pages(query func(after uint64, limit int) (*sql.Rows, error), key func(events.Event) uint64, after uint64) iter.Seq2[events.Event, error] {
 	return func(yield func(events.Event, error) bool) {
 		sc := newScanner()
-		for {
+		for limit := firstPageSize; ; limit = min(2*limit, maxPageSize) {
 			if s.isClosed() {
 				yield(events.Event{}, events.ErrClosed)
 				return
 			}
-			rows, err := query(after)
+			rows, err := query(after, limit)
 			if err != nil {
 				yield(events.Event{}, s.readError(err))
 				return
 			}
-			page, err := sc.collect(rows)
+			page, err := sc.collect(rows, limit)
 			if err != nil {
 				yield(events.Event{}, s.readError(err))
 				return
@@ -125,7 +131,7 @@ func (s *Store) pages(query func(after uint64) (*sql.Rows, error), key func(even
 					return
 				}
 			}
-			if len(page) < pageSize {
+			if len(page) < limit {
 				return
 			}
 			after = key(page[len(page)-1])
@@ -155,9 +161,9 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadO
 		recordedBy = opts.RecordedBy.UnixNano()
 	}
 	from := min(max(opts.From, 1), math.MaxInt64)
-	return s.pages(func(after uint64) (*sql.Rows, error) {
+	return s.pages(func(after uint64, limit int) (*sql.Rows, error) {
 		return s.rdb.QueryContext(ctx, selectColumns+` WHERE stream = ? AND version > ? AND version <= ? AND recorded_at <= ?
-			ORDER BY version LIMIT ?`, stream, int64(after), int64(to), recordedBy, pageSize)
+			ORDER BY version LIMIT ?`, stream, int64(after), int64(to), recordedBy, limit)
 	}, byVersion, from-1)
 }
 
@@ -179,9 +185,9 @@ func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[events.Even
 
 func (s *Store) readRange(ctx context.Context, after, end uint64) iter.Seq2[events.Event, error] {
 	after = min(after, math.MaxInt64)
-	return s.pages(func(after uint64) (*sql.Rows, error) {
+	return s.pages(func(after uint64, limit int) (*sql.Rows, error) {
 		return s.rdb.QueryContext(ctx, selectColumns+` WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
-			int64(after), int64(end), pageSize)
+			int64(after), int64(end), limit)
 	}, byPosition, after)
 }
 

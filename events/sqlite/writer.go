@@ -291,7 +291,7 @@ func (w *writer) replay(tx *sql.Tx, req *request) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	evs, err := newScanner().collect(rows)
+	evs, err := newScanner().collect(rows, len(req.events))
 	if err != nil {
 		return false, err
 	}
