@@ -27,7 +27,7 @@ func ProjectStream(id uuid.UUID) string { return "project-" + id.String() }
 // DefaultSnapshotEvery is how many events apart the engine keeps snapshots.
 // A snapshot costs only the shards written since the previous one, so they
 // can be close together.
-const DefaultSnapshotEvery = 256
+const DefaultSnapshotEvery = 512
 
 // Engine answers questions about projects at any moment. It keeps each
 // project's decoded events in memory, with a snapshot every SnapshotEvery

@@ -5,6 +5,8 @@ import (
 	"hash/maphash"
 	"iter"
 	"maps"
+	"slices"
+	"strings"
 )
 
 // tableShards is how many parts a Table is split into: a write after a
@@ -24,11 +26,23 @@ type Table[T any] struct {
 	n      int
 }
 
-// shard holds pointers to immutable item values: copying a shard copies
-// pointers, and an item changed after a clone is a new value.
+// shard holds its items sorted by id, as pointers to immutable values:
+// copying a shard copies a short slice of pointers, and an item changed
+// after a clone is a new value. Shards are small (a few items), so a slice
+// beats a map on copying, memory and lookup alike.
 type shard[T any] struct {
 	owner *owner
-	items map[string]*T
+	items []entry[T]
+}
+
+type entry[T any] struct {
+	id   string
+	item *T
+}
+
+// find returns where id is or would go in the shard.
+func (sh *shard[T]) find(id string) (int, bool) {
+	return slices.BinarySearchFunc(sh.items, id, func(e entry[T], id string) int { return strings.Compare(e.id, id) })
 }
 
 // owner marks which table may change a shard in place.
@@ -50,20 +64,23 @@ func (t *Table[T]) Get(id string) (T, bool) {
 	if sh == nil {
 		return zero, false
 	}
-	v, ok := sh.items[id]
+	i, ok := sh.find(id)
 	if !ok {
 		return zero, false
 	}
-	return *v, true
+	return *sh.items[i].item, true
 }
 
 // Set stores v under id.
 func (t *Table[T]) Set(id string, v T) {
 	sh := t.writable(shardOf(id))
-	if _, ok := sh.items[id]; !ok {
-		t.n++
+	i, ok := sh.find(id)
+	if ok {
+		sh.items[i].item = &v
+		return
 	}
-	sh.items[id] = &v
+	sh.items = slices.Insert(sh.items, i, entry[T]{id: id, item: &v})
+	t.n++
 }
 
 // Update changes the item with id in place (by value); a missing item
@@ -82,10 +99,10 @@ func (t *Table[T]) writable(i int) *shard[T] {
 	sh := t.shards[i]
 	switch {
 	case sh == nil:
-		sh = &shard[T]{owner: t.owner, items: map[string]*T{}}
+		sh = &shard[T]{owner: t.owner}
 		t.shards[i] = sh
 	case sh.owner != t.owner:
-		sh = &shard[T]{owner: t.owner, items: maps.Clone(sh.items)}
+		sh = &shard[T]{owner: t.owner, items: slices.Clone(sh.items)}
 		t.shards[i] = sh
 	}
 	return sh
@@ -101,8 +118,8 @@ func (t *Table[T]) All() iter.Seq2[string, T] {
 			if sh == nil {
 				continue
 			}
-			for id, v := range sh.items {
-				if !yield(id, *v) {
+			for _, e := range sh.items {
+				if !yield(e.id, *e.item) {
 					return
 				}
 			}

@@ -35,13 +35,29 @@ func header(s *State, q Query, moment time.Time) Header {
 	return h
 }
 
-// sortedByID returns items in natural id order (R-2 before R-10).
+// sortedByID returns items in natural id order (R-2 before R-10). Each id
+// is split once, and the sort moves small keys, not items.
 func sortedByID[T any](items iter.Seq2[string, T], id func(T) string) []T {
-	var out []T
-	for _, it := range items {
-		out = append(out, it)
+	type key struct {
+		prefix string
+		n, at  int
+		id     string
 	}
-	slices.SortFunc(out, func(a, b T) int { return CompareIDs(id(a), id(b)) })
+	var all []T
+	var keys []key
+	for _, it := range items {
+		k := id(it)
+		p, n := splitID(k)
+		keys = append(keys, key{p, n, len(all), k})
+		all = append(all, it)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(strings.Compare(a.prefix, b.prefix), cmp.Compare(a.n, b.n), strings.Compare(a.id, b.id))
+	})
+	out := make([]T, len(keys))
+	for i, k := range keys {
+		out[i] = all[k.at]
+	}
 	return out
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"math"
@@ -20,19 +21,22 @@ const selectColumns = `SELECT position, id, stream, version, type, schema_versio
 // consumer never holds a read transaction (and the WAL) open for long.
 const (
 	firstPageSize = 32
-	maxPageSize   = 8192
+	maxPageSize   = 2048
 )
 
 // scanner decodes rows into events, interning the strings that repeat
 // (stream, type, actor) so a long read allocates them once.
 type scanner struct {
-	strs map[string]string
+	strs  map[string]string
+	arena []byte // events' data is copied here: one allocation for many events
 	// column buffers, reused between rows
-	id, stream, typ, actor, reason, corr, caus, prev, hash sql.RawBytes
-	data                                                   []byte
-	position, version, recorded, effective                 int64
-	schema                                                 int
+	id, stream, typ, actor, reason, corr, caus, prev, hash, data sql.RawBytes
+	position, version, recorded, effective                       int64
+	schema                                                       int
 }
+
+// arenaSize is how much event data one arena holds.
+const arenaSize = 1 << 20
 
 func newScanner() *scanner { return &scanner{strs: map[string]string{}} }
 
@@ -42,7 +46,7 @@ func (sc *scanner) scan(rows *sql.Rows) (events.Event, error) {
 		return events.Event{}, fmt.Errorf("sqlite: scan event: %w", err)
 	}
 	ev, err := sc.decode()
-	sc.data = nil // Scan into *[]byte copies; the event keeps this one
+	ev.Data = sc.keep(sc.data) // RawBytes are only valid until the next row
 	return ev, err
 }
 
@@ -63,7 +67,7 @@ func (sc *scanner) decode() (events.Event, error) {
 		Position:      uint64(sc.position),
 		Type:          sc.intern(sc.typ),
 		SchemaVersion: sc.schema,
-		Data:          sc.data,
+		Data:          json.RawMessage(sc.data),
 		RecordedAt:    time.Unix(0, sc.recorded).UTC(),
 		EffectiveAt:   time.Unix(0, sc.effective).UTC(),
 		Actor:         sc.intern(sc.actor),
@@ -75,6 +79,17 @@ func (sc *scanner) decode() (events.Event, error) {
 	copy(ev.PrevHash[:], sc.prev)
 	copy(ev.Hash[:], sc.hash)
 	return ev, nil
+}
+
+// keep copies b into the arena, starting a new arena when it is full (the
+// old one lives on in the events that point into it).
+func (sc *scanner) keep(b []byte) []byte {
+	if len(sc.arena)+len(b) > cap(sc.arena) {
+		sc.arena = make([]byte, 0, max(arenaSize, len(b)))
+	}
+	start := len(sc.arena)
+	sc.arena = append(sc.arena, b...)
+	return sc.arena[start:len(sc.arena):len(sc.arena)]
 }
 
 func (sc *scanner) intern(b []byte) string {

@@ -77,7 +77,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	} else if err := s.openWriter(ctx); err != nil {
 		return nil, err
 	}
-	rdb, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)&_pragma=cache_size(-16000)"))
+	rdb, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)&_pragma=cache_size(-4000)"))
 	if err != nil {
 		s.Close()
 		return nil, err
