@@ -114,7 +114,7 @@ func (s *Store) openWriter(ctx context.Context) error {
 
 	// synchronous(FULL) makes every commit wait for the WAL fsync: an
 	// acknowledged append survives power loss, not just a process crash.
-	wdb, err := sql.Open("sqlite", dsn(s.path, "_pragma=synchronous(FULL)&_pragma=cache_size(-32000)&_txlock=immediate"))
+	wdb, err := sql.Open("sqlite", dsn(s.path, "_pragma=synchronous(FULL)&_pragma=cache_size(-8000)&_txlock=immediate"))
 	if err != nil {
 		s.Close()
 		return err
