@@ -36,6 +36,46 @@ func (a *app) scheduleCommand() *cobra.Command {
 		})
 }
 
+func (a *app) budgetCommand() *cobra.Command {
+	return viewCommand(a, "budget", "The budget by category, threshold breaches and earned value", nil,
+		func(ctx context.Context, s *viewSession) (projections.Budget, error) {
+			return s.engine.Budget(ctx, s.project, s.query)
+		},
+		func(w io.Writer, v projections.Budget) {
+			heading(w, "Budget ("+v.Currency+")", v.Header)
+			row(w, "CATEGORY", "APPROVED", "COMMITTED", "ACTUAL", "EXPOSURE", "REMAINING", "FORECAST", "VARIANCE", "SPENT", "BURN/WEEK")
+			for _, c := range append(v.Categories, v.Total) {
+				name := c.Category
+				if name == "" {
+					name = "total"
+				}
+				row(w, name, money(c.Approved), money(c.Committed), money(c.Actual), money(c.Exposure), money(c.Remaining),
+					money(c.ForecastAtCompletion), fmt.Sprintf("%s (%.2f%%)", money(c.Variance), c.VariancePct), fmt.Sprintf("%.2f%%", c.SpentPercent), money(c.BurnPerWeek))
+			}
+			row(w)
+			for _, b := range v.Breaches {
+				fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(b.Level), b.Reason)
+			}
+			e := v.EVM
+			fmt.Fprintf(w, "\nearned value: BAC %s  PV %s  EV %s  AC %s  CV %s  SV %s\n", money(e.BAC), money(e.PV), money(e.EV), money(e.AC), money(e.CV), money(e.SV))
+			fmt.Fprintf(w, "              CPI %s  SPI %s  EAC %s  ETC %s  VAC %s  TCPI %s\n", ratio(e.CPI), ratio(e.SPI), amount(e.EAC), amount(e.ETC), amount(e.VAC), ratio(e.TCPI))
+		})
+}
+
+func ratio(f *float64) string {
+	if f == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.4f", *f)
+}
+
+func amount(m *int64) string {
+	if m == nil {
+		return "n/a"
+	}
+	return money(*m)
+}
+
 func (a *app) vendorsCommand() *cobra.Command {
 	var vendor string
 	return viewCommand(a, "vendors", "Contracts, deliverables, purchase orders, invoices and payments",

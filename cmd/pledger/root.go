@@ -98,6 +98,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.projectsCommand(),
 		a.demoCommand(),
 		a.raidCommand(),
+		a.budgetCommand(),
 		a.scheduleCommand(),
 		a.vendorsCommand(),
 		a.decisionsCommand(),
