@@ -268,7 +268,7 @@ func (r StatusReport) HTML() string {
 }
 
 var reportFuncs = map[string]any{
-	"money": formatMoney,
+	"money": FormatMoney,
 	"ratio": func(f *float64) string {
 		if f == nil {
 			return "n/a"
@@ -279,13 +279,14 @@ var reportFuncs = map[string]any{
 		if m == nil {
 			return "n/a"
 		}
-		return formatMoney(*m)
+		return FormatMoney(*m)
 	},
 	"upper": strings.ToUpper,
 }
 
-// formatMoney formats minor units with two decimals and thousands separators.
-func formatMoney(minor int64) string {
+// FormatMoney formats minor units with two decimals and thousands
+// separators: 1234567 → "12,345.67".
+func FormatMoney(minor int64) string {
 	sign := ""
 	if minor < 0 {
 		sign, minor = "-", -minor

@@ -65,23 +65,11 @@ func (a *app) benchStoreCommand() *cobra.Command {
 				}
 				ledger = keep
 			}
-			var bar *progress
-			stage := ""
+			stages := a.newStages()
 			figures, err := storebench.Run(cmd.Context(), storebench.Options{
-				Events: n, Ledger: ledger, WorkDir: work,
-				Progress: func(s string, done, total int) {
-					if s != stage {
-						if bar != nil {
-							bar.Done()
-						}
-						stage, bar = s, a.newProgress(s, total)
-					}
-					bar.Set(done)
-				},
+				Events: n, Ledger: ledger, WorkDir: work, Progress: stages.report,
 			})
-			if bar != nil {
-				bar.Done()
-			}
+			stages.done()
 			if err != nil {
 				return err
 			}
@@ -172,21 +160,10 @@ func (a *app) benchViewsCommand() *cobra.Command {
 				return err
 			}
 			defer os.RemoveAll(work)
-			var bar *progress
-			stage := ""
+			stages := a.newStages()
 			figures, err := viewbench.Run(cmd.Context(), viewbench.Options{Events: n, Queries: queries, Ledger: filepath.Join(work, "views.db"),
-				Progress: func(s string, done, total int) {
-					if s != stage {
-						if bar != nil {
-							bar.Done()
-						}
-						stage, bar = s, a.newProgress(s, total)
-					}
-					bar.Set(done)
-				}})
-			if bar != nil {
-				bar.Done()
-			}
+				Progress: stages.report})
+			stages.done()
 			if err != nil {
 				return err
 			}

@@ -47,3 +47,28 @@ func (p *progress) Done() {
 		p.bar.Finish()
 	}
 }
+
+// stages shows one progress bar per stage of work that reports itself as
+// (stage, done, total).
+type stages struct {
+	a     *app
+	stage string
+	bar   *progress
+}
+
+func (a *app) newStages() *stages { return &stages{a: a} }
+
+func (st *stages) report(stage string, done, total int) {
+	if stage != st.stage {
+		st.done()
+		st.stage, st.bar = stage, st.a.newProgress(stage, total)
+	}
+	st.bar.Set(done)
+}
+
+func (st *stages) done() {
+	if st.bar != nil {
+		st.bar.Done()
+		st.bar = nil
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/google/uuid"
@@ -96,29 +95,8 @@ func pickProject(ctx context.Context, e *projections.Engine, ref string) (uuid.U
 // viewCommand builds a read-only command that computes a view and prints
 // it as JSON or as text.
 func viewCommand[V any](a *app, use, short string, extra func(*cobra.Command), compute func(ctx context.Context, s *viewSession) (V, error), text func(w io.Writer, v V)) *cobra.Command {
-	var f viewFlags
-	cmd := &cobra.Command{
-		Use:   use,
-		Short: short,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openViews(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			v, err := compute(cmd.Context(), s)
-			if err != nil {
-				return viewError(err)
-			}
-			if a.jsonOut {
-				return a.printJSON(v)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			text(tw, v)
-			return tw.Flush()
-		},
-	}
-	a.addViewFlags(cmd, &f)
+	cmd := explainCommand(a, &cobra.Command{Use: use, Short: short},
+		func(ctx context.Context, s *viewSession, _ []string) (V, error) { return compute(ctx, s) }, text)
 	if extra != nil {
 		extra(cmd)
 	}
@@ -177,18 +155,8 @@ func cell(c any) string {
 	return fmt.Sprint(c)
 }
 
-// money formats minor units with two decimals and thousands separators.
-func money(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	whole := fmt.Sprint(minor / 100)
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	return fmt.Sprintf("%s%s.%02d", sign, whole, minor%100)
-}
+// money formats minor units as the views do: 12,345.67.
+func money(minor int64) string { return projections.FormatMoney(minor) }
 
 func (a *app) raidCommand() *cobra.Command {
 	var filter projections.RAIDFilter
