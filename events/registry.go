@@ -3,7 +3,6 @@ package events
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 )
 
@@ -28,7 +27,7 @@ type Registry struct {
 }
 
 type registration struct {
-	goType    reflect.Type
+	decode    func(data []byte) (Payload, error) // JSON into the registered Go type
 	version   int
 	upcasters []Upcaster // upcasters[i] lifts version i+1 to i+2
 }
@@ -49,7 +48,11 @@ func Register[T Payload](r *Registry, upcasters ...Upcaster) {
 	}
 	r.names = append(r.names, name)
 	r.types[name] = registration{
-		goType:    reflect.TypeFor[T](),
+		decode: func(data []byte) (Payload, error) {
+			var p T
+			err := json.Unmarshal(data, &p)
+			return p, err
+		},
 		version:   len(upcasters) + 1,
 		upcasters: upcasters,
 	}
@@ -104,9 +107,9 @@ func (r *Registry) Decode(ev Event) (Payload, error) {
 			return nil, fmt.Errorf("events: upcast %s from schema version %d: %w", ev.Type, v, err)
 		}
 	}
-	ptr := reflect.New(reg.goType)
-	if err := json.Unmarshal(data, ptr.Interface()); err != nil {
+	p, err := reg.decode(data)
+	if err != nil {
 		return nil, fmt.Errorf("events: decode %s at position %d: %w", ev.Type, ev.Position, err)
 	}
-	return ptr.Elem().Interface().(Payload), nil
+	return p, nil
 }

@@ -95,7 +95,7 @@ func (e *Engine) catchUp(ctx context.Context, lp *projectLog) error {
 }
 
 // batchSize is how many events pass between the stages of decoded.
-const batchSize = 512
+const batchSize = 1024
 
 type eventBatch struct {
 	events []events.Event
