@@ -99,7 +99,7 @@ var areaTitles = map[string]string{
 	"ledger": "Ledger", "project": "Project", "scope": "Scope and change requests", "raid": "RAID",
 	"budget": "Budget", "schedule": "Schedule", "vendor": "Vendors", "decision": "Decisions",
 	"meeting": "Meetings and action items", "document": "Documents", "team": "Team and onboarding",
-	"person": "People and access", "report": "Status reports",
+	"person": "People and access", "report": "Status reports", "access": "API access tokens",
 }
 
 // externalEmitters names what emits the types no Decide method does.
@@ -114,6 +114,8 @@ func streamOf(goName, area string) string {
 		return events.SealsStream
 	case area == "person":
 		return "person-<uuid>"
+	case area == "access":
+		return TokensStream
 	case goName == "VendorRegistered":
 		return "vendor-<uuid>"
 	}

@@ -114,6 +114,20 @@ func load[S state](ctx context.Context, r *Repository, stream string, fresh func
 	return s.(S), nil
 }
 
+// withState calls read with a stream's current state, holding the stream's
+// lock so no command changes it meanwhile.
+func withState[S state](ctx context.Context, r *Repository, stream string, fresh func() S, read func(S)) error {
+	c := r.entry(stream)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, err := r.current(ctx, stream, c, func() state { return fresh() })
+	if err != nil {
+		return err
+	}
+	read(s.(S))
+	return nil
+}
+
 func (r *Repository) current(ctx context.Context, stream string, c *cached, fresh func() state) (state, error) {
 	if c.state == nil {
 		c.state = fresh()

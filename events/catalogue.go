@@ -90,5 +90,8 @@ func NewCatalogue() *Registry {
 	Register[RoleRevoked](r)
 
 	Register[StatusReportPublished](r)
+
+	Register[TokenIssued](r)
+	Register[TokenRevoked](r)
 	return r
 }

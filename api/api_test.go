@@ -1,0 +1,76 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pledger/pledger/aggregates/demo"
+	"github.com/pledger/pledger/api"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCharterRaiseAndRead(t *testing.T) {
+	f := newFixture(t)
+	var charter api.Written
+	h := f.json("admin", http.MethodPost, "/v1/projects", map[string]any{"code": "CCX", "name": "Contact centre", "sponsor": "COO",
+		"manager": "pm@example.com", "coordinator": "co@example.com", "start": "2026-09-01", "end": "2027-03-31", "currency": "EUR",
+		"reason": "portfolio board"}, http.StatusCreated, &charter)
+	require.Equal(t, "/v1/projects/"+charter.ID, h.Get("Location"))
+	require.Equal(t, `"1"`, h.Get("ETag"))
+
+	var risk api.Written
+	h = f.json("admin", http.MethodPost, "/v1/projects/"+charter.ID+"/risks", map[string]any{"title": "Licences late", "probability": 3, "impact": 4,
+		"owner": "Procurement lead", "review_date": "2026-09-15"}, http.StatusCreated, &risk, "X-Reason", "kick-off workshop")
+	require.Equal(t, "R-1", risk.ID)
+	require.Equal(t, "/v1/projects/"+charter.ID+"/risks/R-1", h.Get("Location"))
+	var ev map[string]any
+	require.NoError(t, json.Unmarshal(risk.Events[0], &ev))
+	require.Equal(t, "kick-off workshop", ev["reason"])
+	require.Equal(t, "admin@example.com", ev["actor"])
+
+	var raid struct {
+		Risks []struct {
+			ID    string `json:"id"`
+			Score int    `json:"score"`
+		} `json:"risks"`
+	}
+	h = f.json("admin", http.MethodGet, "/v1/projects/"+charter.ID+"/raid", nil, http.StatusOK, &raid)
+	require.Equal(t, 12, raid.Risks[0].Score)
+	require.Equal(t, `"2"`, h.Get("ETag"))
+}
+
+func TestProblemsNameTheFieldAndTheRule(t *testing.T) {
+	f := demoFixture(t)
+	base := "/v1/projects/" + demo.ProjectID().String()
+	cases := []struct {
+		name        string
+		body        any
+		status      int
+		rule, field string
+	}{
+		{"out of range", map[string]any{"title": "x", "probability": 9, "impact": 1, "owner": "o"}, 422, "range_1_5", "probability"},
+		{"unknown field", map[string]any{"title": "x", "probability": 1, "impact": 1, "owner": "o", "colour": "red"}, 400, "body.unknown_field", "colour"},
+		{"wrong type", map[string]any{"title": "x", "probability": "high", "impact": 1, "owner": "o"}, 400, "body.type", "probability"},
+		{"not json", "{oops", 400, "body.json", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, h, body := f.do("coordinator", http.MethodPost, base+"/risks", c.body)
+			require.Equal(t, c.status, status, "%s", body)
+			require.Equal(t, "application/problem+json", h.Get("Content-Type"))
+			var p api.Problem
+			require.NoError(t, json.Unmarshal(body, &p))
+			require.Equal(t, c.rule, p.Rule)
+			require.Equal(t, c.field, p.Field)
+			require.True(t, strings.HasSuffix(p.Type, c.rule))
+		})
+	}
+	status, _, _ := f.do("", http.MethodGet, base+"/raid", nil)
+	require.Equal(t, http.StatusUnauthorized, status)
+	status, _, _ = f.do("auditor", http.MethodPost, base+"/risks", map[string]any{"title": "x", "probability": 1, "impact": 1, "owner": "o"})
+	require.Equal(t, http.StatusForbidden, status, "auditors write nothing")
+	status, _, _ = f.do("vendor", http.MethodGet, base+"/raid", nil)
+	require.Equal(t, http.StatusNotFound, status, "a vendor does not learn the RAID log exists")
+}

@@ -1,0 +1,60 @@
+package api
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the server's Prometheus metrics, in a registry of their own.
+type Metrics struct {
+	Registry       *prometheus.Registry
+	requests       *prometheus.CounterVec
+	latency        *prometheus.HistogramVec
+	AppendLatency  prometheus.Histogram
+	EventsAppended prometheus.Counter
+	RelayLagEvents prometheus.Gauge
+}
+
+// NewMetrics creates the metrics and registers them.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pledger_http_requests_total", Help: "HTTP requests by route and status."},
+			[]string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pledger_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"method", "route"}),
+		AppendLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pledger_append_duration_seconds", Help: "Latency of appends to the log.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
+		EventsAppended: prometheus.NewCounter(prometheus.CounterOpts{Name: "pledger_events_appended_total", Help: "Events appended to the log."}),
+		RelayLagEvents: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pledger_relay_lag_events", Help: "Events committed but not yet published by the relay."}),
+	}
+	m.Registry.MustRegister(m.requests, m.latency, m.AppendLatency, m.EventsAppended, m.RelayLagEvents,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *Metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		status := c.Response().Status
+		if err != nil {
+			if p, ok := err.(*Problem); ok {
+				status = p.Status
+			}
+		}
+		route := c.Path()
+		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
+		m.latency.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
+		return err
+	}
+}
+
+func (m *Metrics) handler() echo.HandlerFunc {
+	h := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+	return echo.WrapHandler(h)
+}
