@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -33,7 +34,7 @@ func NewMetrics() *Metrics {
 		RelayLagEvents: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pledger_relay_lag_events", Help: "Events committed but not yet published by the relay."}),
 	}
 	m.Registry.MustRegister(m.requests, m.latency, m.AppendLatency, m.EventsAppended, m.RelayLagEvents,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

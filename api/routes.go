@@ -15,7 +15,7 @@ import (
 func (s *Server) table() []Route {
 	var all []Route
 	for _, area := range [][]Route{
-		s.serviceRoutes(), s.projectRoutes(), s.viewRoutes(), s.raidRoutes(), s.tokenRoutes(),
+		s.serviceRoutes(), s.projectRoutes(), s.viewRoutes(), s.raidRoutes(), s.tokenRoutes(), s.auditRoutes(),
 		s.extraRoutes(),
 	} {
 		all = append(all, area...)
@@ -405,6 +405,68 @@ func (s *Server) tokenRoutes() []Route {
 				return cl.JSON(http.StatusOK, written(res, ""))
 			}},
 	}
+}
+
+// Verification is the answer of GET /v1/verify.
+type Verification struct {
+	OK      bool            `json:"ok"`
+	Summary *events.Summary `json:"summary,omitempty"`
+	Problem *events.Problem `json:"problem,omitempty"`
+}
+
+func (s *Server) auditRoutes() []Route {
+	return []Route{
+		{Method: http.MethodGet, Path: "/v1/verify", Summary: "Check every hash chain, version continuity and seal of the ledger", Roles: auditors, Response: Verification{}, Status: http.StatusOK,
+			handle: func(cl *call) error {
+				v, err := verifyLedger(cl.Request().Context(), s.cfg.Store)
+				if err != nil {
+					return err
+				}
+				return cl.JSON(http.StatusOK, v)
+			}},
+	}
+}
+
+// verifyLedger walks the whole log up to its current end.
+func verifyLedger(ctx context.Context, store Store) (Verification, error) {
+	end, _, err := store.Heads(ctx)
+	if err != nil {
+		return Verification{}, err
+	}
+	var seals []events.Event
+	for ev, err := range store.ReadStream(ctx, events.SealsStream, events.ReadOptions{}) {
+		if err != nil {
+			return Verification{}, err
+		}
+		if ev.Position <= end {
+			seals = append(seals, ev)
+		}
+	}
+	v, err := events.NewVerifier(events.VerifyOptions{Seals: seals, PositionGaps: true})
+	if err != nil {
+		return Verification{Problem: asProblem(err)}, nil
+	}
+	for ev, err := range store.ReadAll(ctx, 0) {
+		if err != nil {
+			return Verification{}, err
+		}
+		if ev.Position > end {
+			break
+		}
+		if err := v.Check(ev); err != nil {
+			return Verification{Problem: asProblem(err)}, nil
+		}
+	}
+	sum, err := v.Finish()
+	if err != nil {
+		return Verification{Problem: asProblem(err)}, nil
+	}
+	return Verification{OK: true, Summary: &sum}, nil
+}
+
+func asProblem(err error) *events.Problem {
+	p, _ := err.(*events.Problem)
+	return p
 }
 
 // extraRoutes is where the other areas' routes join the table.
