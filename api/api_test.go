@@ -24,6 +24,9 @@ func TestCharterRaiseAndRead(t *testing.T) {
 	h = f.json("admin", http.MethodPost, "/v1/projects/"+charter.ID+"/risks", map[string]any{"title": "Licences late", "probability": 3, "impact": 4,
 		"owner": "Procurement lead", "review_date": "2026-09-15"}, http.StatusCreated, &risk, "X-Reason", "kick-off workshop")
 	require.Equal(t, "R-1", risk.ID)
+	item := risk.Item.(map[string]any)
+	require.Equal(t, float64(12), item["score"], "the body holds the risk as the RAID log shows it")
+	require.Equal(t, "open", item["status"])
 	require.Equal(t, "/v1/projects/"+charter.ID+"/risks/R-1", h.Get("Location"))
 	var ev map[string]any
 	require.NoError(t, json.Unmarshal(risk.Events[0], &ev))

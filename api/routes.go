@@ -323,6 +323,7 @@ func (s *Server) raidRoutes() []Route {
 	const base = "/v1/projects/:id/risks"
 	return []Route{
 		command(base, "Raise a risk", workers, http.StatusCreated, "risk_id", func(cl *call, r RiskRequest) aggregates.ProjectCommand {
+			cl.item = func(id string) (any, error) { return riskRow(cl, id) }
 			return aggregates.RaiseRisk{Title: r.Title, Description: r.Description, Probability: r.Probability, Impact: r.Impact, Owner: r.Owner,
 				Trigger: r.Trigger, Mitigation: r.Mitigation, Contingency: r.Contingency, ReviewDate: r.ReviewDate}
 		}),
@@ -345,6 +346,20 @@ func (s *Server) raidRoutes() []Route {
 			return aggregates.CloseRisk{RiskID: cl.Param("riskId"), Resolution: r.Resolution}
 		}),
 	}
+}
+
+// riskRow is a risk as the RAID log shows it now.
+func riskRow(cl *call, id string) (any, error) {
+	v, err := cl.s.engine.RAID(cl.Request().Context(), cl.project, projections.Query{}, projections.RAIDFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range v.Risks {
+		if r.ID == id {
+			return r, nil
+		}
+	}
+	return nil, errNotFound
 }
 
 // TokenRequest issues an API token.

@@ -131,6 +131,9 @@ type call struct {
 	who     Principal
 	project uuid.UUID // the :id of a project route
 	route   Route
+	// item, if set by a route, returns the created item as its view shows it,
+	// for the body of a 201.
+	item func(id string) (any, error)
 }
 
 const bearer = "Bearer "
@@ -287,6 +290,7 @@ func (cl *call) meta(w Write) (aggregates.Meta, error) {
 type Written struct {
 	ID      string            `json:"id,omitempty"`
 	Version uint64            `json:"version"`
+	Item    any               `json:"item,omitempty"` // what was created, as its view shows it
 	Events  []json.RawMessage `json:"events"`
 }
 
@@ -317,7 +321,13 @@ func (cl *call) exec(cmd aggregates.ProjectCommand, w Write, idKey string) error
 		cl.Response().Header().Set(echo.HeaderLocation, strings.TrimSuffix(cl.Request().URL.Path, "/")+"/"+id)
 	}
 	cl.Response().Header().Set(headerETag, etag(res.Version()))
-	return cl.JSON(status, written(res, id))
+	out := written(res, id)
+	if cl.item != nil && id != "" {
+		if out.Item, err = cl.item(id); err != nil {
+			return err
+		}
+	}
+	return cl.JSON(status, out)
 }
 
 func etag(version uint64) string { return fmt.Sprintf(`"%d"`, version) }

@@ -112,6 +112,8 @@ func (a *app) rootCommand() *cobra.Command {
 		a.whyCommand(),
 		a.dossierCommand(),
 		a.reportCommand(),
+		a.serveCommand(),
+		a.tokenCommand(),
 		a.rebuildCommand(),
 	)
 	for _, c := range root.Commands() {

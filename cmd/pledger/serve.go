@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/pledger/pledger/aggregates"
+	"github.com/pledger/pledger/aggregates/demo"
+	"github.com/pledger/pledger/api"
+	"github.com/pledger/pledger/events"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var addr string
+	var withDemo bool
+	var grace time.Duration
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the HTTP API on the ledger",
+		Long: "Serve the HTTP API (docs/api.md) on the embedded ledger. --demo first writes the demo project\n" +
+			"into an empty ledger and prints one token per role. On SIGINT or SIGTERM the server stops\n" +
+			"taking connections and finishes the requests in flight (up to --grace) before it exits.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			seeded := false
+			if withDemo {
+				var err error
+				if seeded, err = seedIfEmpty(cmd, a.db); err != nil {
+					return err
+				}
+			}
+			store, err := openWrite(ctx, a.db)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			log := slog.New(slog.NewTextHandler(a.stderr, nil))
+			metrics := api.NewMetrics()
+			server := api.New(api.Config{Store: store, Clock: a.now, Log: log, Metrics: metrics})
+			if seeded {
+				if err := a.printDemoTokens(ctx, store, addr); err != nil {
+					return err
+				}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return badInputf("--addr %s: %v", addr, err)
+			}
+			ln.Close() // checked early: a taken port is bad input, not a crash after seeding
+			views, stopViews := context.WithCancel(ctx)
+			following := make(chan struct{})
+			go func() { // keeps loaded views current; ends with the server
+				defer close(following)
+				server.Engine().Run(views, 0)
+			}()
+			defer func() { stopViews(); <-following }()
+			fmt.Fprintf(a.stdout, "pledger serving %s on http://%s\n", a.db, addr)
+			err = server.Run(ctx, addr, grace)
+			if errors.Is(err, context.Canceled) {
+				err = nil
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "write the demo project into an empty ledger first and print a token per role")
+	cmd.Flags().DurationVar(&grace, "grace", 30*time.Second, "how long shutdown waits for requests in flight")
+	return cmd
+}
+
+// seedIfEmpty writes the demo into the ledger if it holds nothing yet.
+func seedIfEmpty(cmd *cobra.Command, db string) (bool, error) {
+	_, err := seedDemo(cmd, db)
+	var bad badInput
+	if errors.As(err, &bad) {
+		return false, nil // not empty: serve it as it is
+	}
+	return err == nil, err
+}
+
+// printDemoTokens issues and prints one token per role for the demo.
+func (a *app) printDemoTokens(ctx context.Context, store aggregates.Store, addr string) error {
+	repo := aggregates.NewRepository(store, events.NewCatalogue())
+	project := demo.ProjectID().String()
+	fmt.Fprintf(a.stdout, "demo project TPM: http://%s/v1/projects/%s\ntokens (shown once):\n", addr, project)
+	for _, g := range []struct{ role, project, vendor string }{
+		{events.RoleAdmin, "", ""}, {events.RolePM, project, ""}, {events.RoleCoordinator, project, ""},
+		{events.RoleContributor, project, ""}, {events.RoleAuditor, project, ""},
+		{events.RoleVendor, project, demo.VendorID("NordTel Carrier GmbH").String()},
+	} {
+		token, _, err := api.IssueToken(ctx, repo, aggregates.IssueToken{Name: "demo " + g.role, Role: g.role, ProjectID: g.project, VendorID: g.vendor},
+			aggregates.Meta{Actor: "pledger serve --demo", Reason: "demo tokens"})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "  %-12s %s\n", g.role, token)
+	}
+	return nil
+}
