@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/sqlite"
+	"github.com/pledger/pledger/events/storetest"
+	"github.com/stretchr/testify/require"
+)
+
+// The test binary doubles as the pledger binary: with PLEDGER_TEST_ARGS
+// set it runs pledger with those arguments, so a test can start a real
+// server process and kill it.
+func TestMain(m *testing.M) {
+	if raw := os.Getenv("PLEDGER_TEST_ARGS"); raw != "" {
+		var args []string
+		if err := json.Unmarshal([]byte(raw), &args); err != nil {
+			panic(err)
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// startServer runs pledger serve as a child process and waits until it answers.
+func startServer(t *testing.T, db string) (*exec.Cmd, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	args, err := json.Marshal([]string{"serve", "--db", db, "--addr", addr})
+	require.NoError(t, err)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PLEDGER_TEST_ARGS="+string(args))
+	cmd.Stderr = os.Stderr
+	require.NoError(t, cmd.Start())
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return cmd, "http://" + addr
+		}
+		require.True(t, time.Now().Before(deadline), "the server did not come up: %v", err)
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func post(url, token string, body any) (int, map[string]any, error) {
+	data, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(data))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out, nil
+}
+
+// TestAcknowledgedWritesSurviveKill9 runs pledger serve as a real process,
+// fires concurrent writes, kills it without warning mid-load, and checks
+// that every write that got a 2xx is in the ledger, once, and that the
+// ledger verifies.
+func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ledger.db")
+	mustCLI(t, "init", "--db", db)
+	token := strings.TrimSpace(mustCLI(t, "token", "create", "--db", db, "--role", "admin", "--name", "ops@example.com"))
+
+	server, base := startServer(t, db)
+	status, charter, err := post(base+"/v1/projects", token, map[string]any{"code": "DUR", "name": "Durability", "sponsor": "CIO",
+		"manager": "pm@example.com", "coordinator": "co@example.com", "start": "2026-01-05", "end": "2026-12-18", "currency": "EUR"})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, status, "%v", charter)
+	risks := base + "/v1/projects/" + charter["id"].(string) + "/risks"
+
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				title := fmt.Sprintf("risk %d-%d", w, i)
+				status, _, err := post(risks, token, map[string]any{"title": title, "probability": 2, "impact": 3, "owner": "o", "reason": "load"})
+				if err != nil {
+					return // the server is gone
+				}
+				if status == http.StatusCreated {
+					mu.Lock()
+					acked[title] = true
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 150 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.NoError(t, server.Process.Kill()) // SIGKILL, mid-load
+	server.Wait()
+	close(stop)
+	wg.Wait()
+	require.GreaterOrEqual(t, len(acked), 150)
+
+	store, err := sqlite.Open(context.Background(), db, sqlite.Options{ReadOnly: true})
+	require.NoError(t, err)
+	seen := map[string]int{}
+	for _, ev := range storetest.ReadAll(t, store, 0) {
+		if ev.Type == (events.RiskRaised{}).EventType() {
+			var r events.RiskRaised
+			require.NoError(t, json.Unmarshal(ev.Data, &r))
+			seen[r.Title]++
+		}
+	}
+	require.NoError(t, store.Close())
+	for title := range acked {
+		require.Equal(t, 1, seen[title], "acknowledged %q is in the ledger exactly once", title)
+	}
+	for title, n := range seen {
+		require.Equal(t, 1, n, "%q is in the ledger once", title)
+	}
+	require.Contains(t, mustCLI(t, "verify", "--db", db), "intact")
+	t.Logf("%d writes acknowledged, %d in the ledger", len(acked), len(seen))
+}
+
+// TestServeShutsDownGracefully: SIGTERM lets the server finish and exit 0.
+func TestServeShutsDownGracefully(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ledger.db")
+	server, _ := startServer(t, db)
+	require.NoError(t, server.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, server.Wait(), "exit code 0 after a graceful shutdown")
+}
