@@ -63,11 +63,17 @@ type Repository struct {
 	streams map[string]*cached
 }
 
-// cached is a stream's latest known state (the snapshot) and the lock that
-// serializes commands on it.
+// cached is a stream's latest known state (the snapshot), the lock that
+// serializes commands on it, and the queue of commands waiting to be
+// batched.
 type cached struct {
-	mu    sync.Mutex
-	state state
+	mu       sync.Mutex
+	state    state
+	syncedAt uint64 // the store's committed position when state was last caught up
+
+	qmu     sync.Mutex
+	queue   []*pending
+	leading bool // a goroutine is running the queue's batches
 }
 
 // NewRepository returns a repository over store, decoding with registry.
@@ -129,6 +135,13 @@ func withState[S state](ctx context.Context, r *Repository, stream string, fresh
 }
 
 func (r *Repository) current(ctx context.Context, stream string, c *cached, fresh func() state) (state, error) {
+	pos, known := uint64(0), false
+	if cp, ok := r.store.(interface{ CommittedPosition() (uint64, bool) }); ok {
+		pos, known = cp.CommittedPosition()
+	}
+	if c.state != nil && known && pos == c.syncedAt {
+		return c.state, nil // nothing was committed since the last catch-up
+	}
 	if c.state == nil {
 		c.state = fresh()
 	}
@@ -136,24 +149,141 @@ func (r *Repository) current(ctx context.Context, stream string, c *cached, fres
 		c.state = nil // a half-applied snapshot is not a snapshot
 		return nil, err
 	}
+	c.syncedAt = pos
 	return c.state, nil
 }
 
 // execute runs decide against the stream's current state and appends what
 // it returns; on a version conflict it catches up and decides again.
+//
+// Commands on one stream that arrive while another is being appended are
+// batched: the next leader decides each against the state the previous ones
+// leave and appends them all at once, so writers on one busy project share
+// one commit instead of queueing for one each. A command with a CommandID or
+// an ExpectedVersion runs alone, so its retry and If-Match rules stay
+// exactly those of a single append.
 func execute[S state](ctx context.Context, r *Repository, stream string, fresh func() S, meta Meta, decide func(S) ([]events.Payload, error)) (Result, error) {
 	if err := meta.validate(); err != nil {
 		return Result{}, err
 	}
 	c := r.entry(stream)
+	run := func(st state) ([]events.Payload, error) { return decide(st.(S)) }
+	freshState := func() state { return fresh() }
+	if meta.CommandID != uuid.Nil || meta.ExpectedVersion != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return r.once(ctx, stream, c, freshState, meta, run)
+	}
+	p := &pending{ctx: ctx, meta: meta, decide: run, done: make(chan struct{})}
+	c.qmu.Lock()
+	c.queue = append(c.queue, p)
+	if c.leading {
+		c.qmu.Unlock()
+		<-p.done
+		return p.res, p.err
+	}
+	c.leading = true
+	c.qmu.Unlock()
+	for {
+		c.qmu.Lock()
+		batch := c.queue
+		c.queue = nil
+		if len(batch) == 0 {
+			c.leading = false
+			c.qmu.Unlock()
+			break
+		}
+		c.qmu.Unlock()
+		r.runBatch(stream, c, freshState, batch)
+	}
+	<-p.done
+	return p.res, p.err
+}
+
+// pending is a command waiting in a stream's batch.
+type pending struct {
+	ctx    context.Context
+	meta   Meta
+	decide func(state) ([]events.Payload, error)
+	res    Result
+	err    error
+	done   chan struct{}
+}
+
+// runBatch decides a batch of commands in order and appends their events
+// in one append. If the append fails, the state is dropped and each command
+// runs alone (catching up, re-deciding, retrying on conflicts).
+func (r *Repository) runBatch(stream string, c *cached, fresh func() state, batch []*pending) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer func() {
+		for _, p := range batch {
+			close(p.done)
+		}
+	}()
+	// The leader works for every command in the batch: its own cancellation
+	// must not fail the others.
+	ctx := context.WithoutCancel(batch[0].ctx)
+	if len(batch) == 1 {
+		p := batch[0]
+		p.res, p.err = r.once(p.ctx, stream, c, fresh, p.meta, p.decide)
+		return
+	}
+	st, err := r.current(ctx, stream, c, fresh)
+	if err != nil {
+		for _, p := range batch {
+			p.err = err
+		}
+		return
+	}
+	start := st.version()
+	var all []events.Proposed
+	var owners []*pending // owners[i] decided all[i]
+	for _, p := range batch {
+		if err := p.ctx.Err(); err != nil {
+			p.err = err
+			continue
+		}
+		out, err := p.decide(st)
+		if err == nil {
+			var props []events.Proposed
+			if props, err = r.propose(out, p.meta, st); err == nil {
+				for i, prop := range props {
+					st.apply(events.Event{ID: prop.ID, Version: st.version() + 1, Type: prop.Type}, out[i])
+					owners = append(owners, p)
+				}
+				all = append(all, props...)
+			}
+		}
+		p.err = err
+	}
+	if len(all) == 0 {
+		return
+	}
+	res, err := r.store.Append(ctx, stream, events.Exact(start), all...)
+	if err != nil {
+		// The state holds events that were not appended: forget it, and let
+		// each command that was decided run on its own.
+		c.state = nil
+		for _, p := range batch {
+			if p.err == nil {
+				p.res, p.err = r.once(ctx, stream, c, fresh, p.meta, p.decide)
+			}
+		}
+		return
+	}
+	for i, ev := range res.Events {
+		owners[i].res.Events = append(owners[i].res.Events, ev)
+	}
+}
+
+// once runs one command alone: the caller holds c.mu.
+func (r *Repository) once(ctx context.Context, stream string, c *cached, fresh func() state, meta Meta, decide func(state) ([]events.Payload, error)) (Result, error) {
 	for attempt := 0; ; attempt++ {
-		st, err := r.current(ctx, stream, c, func() state { return fresh() })
+		s, err := r.current(ctx, stream, c, fresh)
 		if err != nil {
 			return Result{}, err
 		}
-		s := st.(S)
 		if meta.ExpectedVersion != nil && *meta.ExpectedVersion != s.version() {
 			if res, ok, err := r.replayed(ctx, stream, meta); ok || err != nil {
 				return res, err

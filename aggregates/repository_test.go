@@ -2,6 +2,7 @@ package aggregates
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -187,4 +188,40 @@ type ApproveBudgetForTest struct {
 
 func (c ApproveBudgetForTest) Decide(*Project, Meta) ([]events.Payload, error) {
 	return []events.Payload{events.BudgetApproved(c)}, nil
+}
+
+// TestBatchedCommandsFailAlone: commands batched into one append each get
+// their own answer; one that breaks a rule fails alone.
+func TestBatchedCommandsFailAlone(t *testing.T) {
+	ctx := context.Background()
+	r := NewRepository(openStore(t), events.NewCatalogue())
+	charterProject(t, r)
+	const n = 24
+	errs := make([]error, n)
+	results := make([]Result, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			cmd := raise(fmt.Sprintf("risk %d", i))
+			if i%4 == 0 {
+				cmd.Probability = 9 // invalid
+			}
+			results[i], errs[i] = r.ExecProject(ctx, testProjectID, cmd, coordinator(""))
+		})
+	}
+	wg.Wait()
+	ids := map[string]bool{}
+	for i := range n {
+		if i%4 == 0 {
+			require.ErrorIs(t, errs[i], ErrInvalid)
+			continue
+		}
+		require.NoError(t, errs[i])
+		require.Len(t, results[i].Events, 1, "each command gets exactly its own events")
+		var raised events.RiskRaised
+		require.NoError(t, json.Unmarshal(results[i].Events[0].Data, &raised))
+		require.Equal(t, fmt.Sprintf("risk %d", i), raised.Title)
+		ids[raised.RiskID] = true
+	}
+	require.Len(t, ids, n-n/4, "ids unique")
 }

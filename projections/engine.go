@@ -45,7 +45,8 @@ type Engine struct {
 
 // projectLog is one project's decoded events and snapshots.
 type projectLog struct {
-	mu      sync.RWMutex
+	mu       sync.RWMutex
+	syncedAt uint64 // the store's committed position at the last catch-up
 	stream  string
 	records recordLog
 	snaps   []*State // snaps[k] is the state after k*every records
@@ -79,8 +80,28 @@ func newProjectLog(stream string) *projectLog {
 	return &projectLog{stream: stream, current: NewState(), snaps: []*State{empty}}
 }
 
-// catchUp reads and folds the project's events the engine has not seen.
+// committer is a store that knows its last committed position without a
+// query (the SQLite store opened for writing).
+type committer interface {
+	CommittedPosition() (uint64, bool)
+}
+
+// catchUp reads and folds the project's events the engine has not seen. When
+// the store can say nothing was committed since the last catch-up, it reads
+// nothing and takes no exclusive lock.
 func (e *Engine) catchUp(ctx context.Context, lp *projectLog) error {
+	pos, known := uint64(0), false
+	if c, ok := e.source.(committer); ok {
+		pos, known = c.CommittedPosition()
+	}
+	if known {
+		lp.mu.RLock()
+		fresh := lp.syncedAt == pos && pos > 0
+		lp.mu.RUnlock()
+		if fresh {
+			return nil
+		}
+	}
 	lp.mu.Lock()
 	defer lp.mu.Unlock()
 	for batch, err := range e.decoded(ctx, e.source.ReadStream(ctx, lp.stream, events.ReadOptions{From: lp.current.Version + 1})) {
@@ -90,6 +111,9 @@ func (e *Engine) catchUp(ctx context.Context, lp *projectLog) error {
 		for _, r := range batch {
 			e.add(lp, r)
 		}
+	}
+	if known {
+		lp.syncedAt = pos // everything committed by pos has been read
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -52,7 +53,8 @@ type Store struct {
 	wakeMu sync.Mutex
 	wake   chan struct{} // closed and replaced after every commit
 
-	w *writer // owned by the writer goroutine
+	w         *writer       // owned by the writer goroutine
+	committed atomic.Uint64 // the position of the last commit, for CommittedPosition
 }
 
 // Open opens or, unless read-only, creates the ledger at path.
@@ -178,6 +180,16 @@ func (s *Store) isClosed() bool {
 	default:
 		return false
 	}
+}
+
+// CommittedPosition returns the position of the last committed event
+// without a query, and whether it knows it: only a store opened for writing
+// does (another process may be writing to a read-only one).
+func (s *Store) CommittedPosition() (uint64, bool) {
+	if s.requests == nil {
+		return 0, false
+	}
+	return s.committed.Load(), true
 }
 
 // changed returns a channel closed at the next commit.

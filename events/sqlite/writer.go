@@ -84,6 +84,7 @@ func (w *writer) loadEnd(ctx context.Context) error {
 		return fmt.Errorf("sqlite: read end of log: %w", err)
 	}
 	w.position = uint64(pos.Int64)
+	w.s.committed.Store(w.position)
 	w.recorded = time.Unix(0, rec.Int64).UTC()
 	if !rec.Valid {
 		w.recorded = time.Time{}
@@ -211,6 +212,7 @@ func (w *writer) commit(batch []*request) {
 		w.heads[stream] = head
 	}
 	w.position, w.recorded = position, stamp.Add(-time.Nanosecond)
+	w.s.committed.Store(position)
 	w.s.broadcast()
 }
 
