@@ -275,6 +275,7 @@ func (r *Repository) runBatch(stream string, c *cached, fresh func() state, batc
 	for i, ev := range res.Events {
 		owners[i].res.Events = append(owners[i].res.Events, ev)
 	}
+	r.synced(c, res)
 }
 
 // once runs one command alone: the caller holds c.mu.
@@ -323,7 +324,18 @@ func (r *Repository) once(ctx context.Context, stream string, c *cached, fresh f
 		for i, ev := range res.Events {
 			s.apply(ev, payloads[i])
 		}
+		r.synced(c, res)
 		return Result{Events: res.Events}, nil
+	}
+}
+
+// synced records that the cached state is current as of an append, when
+// nothing else was committed since it (so the next command need not read).
+func (r *Repository) synced(c *cached, res events.AppendResult) {
+	if cp, ok := r.store.(interface{ CommittedPosition() (uint64, bool) }); ok {
+		if pos, known := cp.CommittedPosition(); known && pos == res.LastPosition() {
+			c.syncedAt = pos
+		}
 	}
 }
 

@@ -79,3 +79,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		s.log.Error("write problem", "err", err)
 	}
 }
+
+// isServerError reports whether err is a failure of the server rather than
+// an answer about the request (nil is neither).
+func isServerError(err error) bool {
+	return err != nil && toProblem(err, slog.New(slog.DiscardHandler)).Status >= 500
+}

@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/pledger/pledger/aggregates"
@@ -16,7 +19,8 @@ func (s *Server) table() []Route {
 	var all []Route
 	for _, area := range [][]Route{
 		s.serviceRoutes(), s.projectRoutes(), s.viewRoutes(), s.raidRoutes(), s.tokenRoutes(), s.auditRoutes(),
-		s.extraRoutes(),
+		s.extraRoutes(), s.openapiRoutes(),
+		s.streamRoutes(),
 	} {
 		all = append(all, area...)
 	}
@@ -43,7 +47,8 @@ func command[Req writeRequest](path, summary string, roles []string, status int,
 		}}
 }
 
-// read is a GET route answering with a view of the project.
+// read is a GET route answering with a view of the project. Rendered views
+// are cached (see viewCache).
 func read[V any](path, summary string, roles []string, vendor bool, answer func(cl *call, q projections.Query) (V, uint64, error)) Route {
 	var v V
 	return Route{Method: http.MethodGet, Path: path, Summary: summary, Roles: roles, Vendor: vendor, Response: v, Status: http.StatusOK,
@@ -52,12 +57,43 @@ func read[V any](path, summary string, roles []string, vendor bool, answer func(
 			if err != nil {
 				return err
 			}
+			key, err := cl.cacheKey(q)
+			if err != nil {
+				return err
+			}
+			if hit, ok := cl.s.views.get(key); ok {
+				return cl.rendered(hit)
+			}
 			out, version, err := answer(cl, q)
 			if err != nil {
 				return err
 			}
-			return cl.view(out, version)
+			body, err := json.Marshal(out)
+			if err != nil {
+				return err
+			}
+			rendered := cachedView{body: body, etag: etag(version)}
+			cl.s.views.put(key, rendered)
+			return cl.rendered(rendered)
 		}}
+}
+
+// cacheKey is what decides a view's bytes.
+func (cl *call) cacheKey(q projections.Query) (string, error) {
+	version, err := cl.s.engine.Version(cl.Request().Context(), cl.project)
+	if err != nil {
+		return "", err
+	}
+	key := fmt.Sprintf("%s?%s|%s|%d", cl.Request().URL.Path, cl.Request().URL.RawQuery, cl.who.VendorID, version)
+	if q.Effective.IsZero() && q.AsOf.IsZero() {
+		key += "|" + cl.s.cfg.Clock().UTC().Truncate(time.Second).String() // "now" moves
+	}
+	return key, nil
+}
+
+func (cl *call) rendered(v cachedView) error {
+	cl.Response().Header().Set(headerETag, v.etag)
+	return cl.JSONBlob(http.StatusOK, v.body)
 }
 
 // Health is the answer of /healthz and /readyz.
@@ -237,12 +273,12 @@ func (s *Server) viewRoutes() []Route {
 				return projections.Dossier{}, 0, problem(http.StatusBadRequest, "dossier.which", "vendor", "give exactly one of vendor and contract")
 			}
 			v, err := e.Dossier(ctx, id, vendor, contract, q.AsOf)
-			if err == nil && cl.who.VendorID != "" && v.VendorID != cl.who.VendorID {
-				return projections.Dossier{}, 0, errNotFound
+			if cl.who.VendorID != "" && (err != nil || v.VendorID != cl.who.VendorID) && !isServerError(err) {
+				return projections.Dossier{}, 0, errNotFound // another vendor's contract looks like none at all
 			}
 			return v, v.Version, err
 		}),
-		read("/v1/projects/:id/reports/status", "A status report (?from=&to= dates; ?format=md|html for the rendering)", everyone, false, func(cl *call, q projections.Query) (projections.StatusReport, uint64, error) {
+		read("/v1/projects/:id/reports/status", "A status report (?from=&to= dates)", everyone, false, func(cl *call, q projections.Query) (projections.StatusReport, uint64, error) {
 			ctx, id := at(cl)
 			to := events.DateOf(s.cfg.Clock())
 			if !q.AsOf.Time.IsZero() {
@@ -350,16 +386,11 @@ func (s *Server) raidRoutes() []Route {
 
 // riskRow is a risk as the RAID log shows it now.
 func riskRow(cl *call, id string) (any, error) {
-	v, err := cl.s.engine.RAID(cl.Request().Context(), cl.project, projections.Query{}, projections.RAIDFilter{})
-	if err != nil {
-		return nil, err
+	row, ok, err := cl.s.engine.Risk(cl.Request().Context(), cl.project, id)
+	if err == nil && !ok {
+		err = errNotFound
 	}
-	for _, r := range v.Risks {
-		if r.ID == id {
-			return r, nil
-		}
-	}
-	return nil, errNotFound
+	return row, err
 }
 
 // TokenRequest issues an API token.
@@ -369,6 +400,25 @@ type TokenRequest struct {
 	Role      string `json:"role"`
 	ProjectID string `json:"project_id,omitempty"`
 	VendorID  string `json:"vendor_id,omitempty"`
+}
+
+// TokenGrant is what GET /v1/tokens shows of a token.
+type TokenGrant struct {
+	TokenID   string `json:"token_id"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	ProjectID string `json:"project_id,omitempty"`
+	VendorID  string `json:"vendor_id,omitempty"`
+	Revoked   bool   `json:"revoked"`
+}
+
+// globalOnly refuses a token bound to one project: it may not act on what
+// spans projects (tokens, people, vendors).
+func (cl *call) globalOnly() error {
+	if cl.who.ProjectID != "" {
+		return problem(http.StatusForbidden, "auth.project_token", "", "a token for one project cannot do this")
+	}
+	return nil
 }
 
 // IssuedToken is a new token: shown once, stored only as its hash.
@@ -381,6 +431,9 @@ func (s *Server) tokenRoutes() []Route {
 	return []Route{
 		{Method: http.MethodPost, Path: "/v1/tokens", Summary: "Issue an API token (shown once)", Roles: admins, Request: TokenRequest{}, Response: IssuedToken{}, Status: http.StatusCreated,
 			handle: func(cl *call) error {
+				if err := cl.globalOnly(); err != nil {
+					return err
+				}
 				var r TokenRequest
 				if err := cl.decode(&r); err != nil {
 					return err
@@ -395,16 +448,26 @@ func (s *Server) tokenRoutes() []Route {
 				}
 				return cl.JSON(http.StatusCreated, IssuedToken{TokenID: tokenID, Token: token})
 			}},
-		{Method: http.MethodGet, Path: "/v1/tokens", Summary: "Every token issued (never the tokens themselves)", Roles: admins, Response: []aggregates.Token{}, Status: http.StatusOK,
+		{Method: http.MethodGet, Path: "/v1/tokens", Summary: "Every token issued (never the tokens, nor their hashes)", Roles: admins, Response: []TokenGrant{}, Status: http.StatusOK,
 			handle: func(cl *call) error {
+				if err := cl.globalOnly(); err != nil {
+					return err
+				}
 				all, err := s.repo.ListTokens(cl.Request().Context())
 				if err != nil {
 					return err
 				}
-				return cl.JSON(http.StatusOK, all)
+				out := make([]TokenGrant, len(all))
+				for i, t := range all {
+					out[i] = TokenGrant{TokenID: t.TokenID, Name: t.Name, Role: t.Role, ProjectID: t.ProjectID, VendorID: t.VendorID, Revoked: t.Revoked}
+				}
+				return cl.JSON(http.StatusOK, out)
 			}},
 		{Method: http.MethodPost, Path: "/v1/tokens/:tokenId/revocation", Summary: "Revoke a token (reason required)", Roles: admins, Request: Write{}, Response: Written{}, Status: http.StatusOK,
 			handle: func(cl *call) error {
+				if err := cl.globalOnly(); err != nil {
+					return err
+				}
 				var r Write
 				if err := cl.decode(&r); err != nil {
 					return err
@@ -485,4 +548,12 @@ func asProblem(err error) *events.Problem {
 }
 
 // extraRoutes is where the other areas' routes join the table.
-func (s *Server) extraRoutes() []Route { return nil }
+func (s *Server) extraRoutes() []Route {
+	var all []Route
+	for _, area := range [][]Route{
+		s.scopeRoutes(), s.budgetRoutes(), s.scheduleRoutes(), s.vendorRoutes(), s.raidMoreRoutes(), s.workRoutes(), s.directoryRoutes(),
+	} {
+		all = append(all, area...)
+	}
+	return all
+}

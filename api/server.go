@@ -49,6 +49,7 @@ type Server struct {
 	repo   *aggregates.Repository
 	engine *projections.Engine
 	routes []Route
+	views  *viewCache
 }
 
 // New returns a server over cfg.Store.
@@ -67,7 +68,8 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, echo: echo.New(),
 		repo:   aggregates.NewRepository(cfg.Store, cfg.Registry),
-		engine: projections.NewEngine(cfg.Store, cfg.Registry, cfg.Clock, 0)}
+		engine: projections.NewEngine(cfg.Store, cfg.Registry, cfg.Clock, 0),
+		views:  newViewCache(64 << 20)}
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.errorHandler
 	s.echo.Use(s.limitBody)
@@ -218,8 +220,8 @@ func (cl *call) decode(v any) error {
 	if err := dec.Decode(v); err != nil {
 		return badJSON(err)
 	}
-	if dec.More() {
-		return problem(http.StatusBadRequest, "body.json", "", "the body must be one JSON object")
+	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		return problem(http.StatusBadRequest, "body.json", "", "the body must be one JSON object and nothing after it")
 	}
 	return nil
 }
@@ -270,7 +272,7 @@ func (cl *call) meta(w Write) (aggregates.Meta, error) {
 	if key := h.Get("Idempotency-Key"); key != "" {
 		m.CommandID = uuid.NewSHA1(uuid.NameSpaceURL, []byte(cl.who.TokenID+"\x00"+cl.Request().Method+" "+cl.Request().URL.Path+"\x00"+key))
 	}
-	if match := h.Get("If-Match"); match != "" {
+	if match := h.Get("If-Match"); match != "" && match != "*" { // * matches any version
 		v, err := strconv.ParseUint(strings.Trim(strings.TrimPrefix(match, "W/"), `"`), 10, 64)
 		if err != nil {
 			return m, problem(http.StatusBadRequest, "if_match", "If-Match", `If-Match must be an ETag this API sent, like "42"`)
@@ -360,18 +362,13 @@ func (cl *call) query() (projections.Query, error) {
 	return q, nil
 }
 
-// view answers a read with a view and its ETag (the stream version).
-func (cl *call) view(v any, version uint64) error {
-	cl.Response().Header().Set(headerETag, etag(version))
-	return cl.JSON(http.StatusOK, v)
-}
-
 // Run serves on addr until ctx is done, then shuts down gracefully: new
 // connections stop, in-flight requests (writes included) finish, up to
 // grace.
 func (s *Server) Run(ctx context.Context, addr string, grace time.Duration) error {
 	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 0 /* SSE streams */, IdleTimeout: 120 * time.Second}
+	srv.RegisterOnShutdown(s.CloseStreams) // Shutdown does not end open event streams by itself
 	done := make(chan error, 1)
 	go func() {
 		<-ctx.Done()

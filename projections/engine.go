@@ -47,10 +47,10 @@ type Engine struct {
 type projectLog struct {
 	mu       sync.RWMutex
 	syncedAt uint64 // the store's committed position at the last catch-up
-	stream  string
-	records recordLog
-	snaps   []*State // snaps[k] is the state after k*every records
-	current *State
+	stream   string
+	records  recordLog
+	snaps    []*State // snaps[k] is the state after k*every records
+	current  *State
 }
 
 // NewEngine returns an engine over source. clock is "now" for questions

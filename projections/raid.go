@@ -1,7 +1,10 @@
 package projections
 
 import (
+	"context"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/pledger/pledger/events"
 )
@@ -105,4 +108,35 @@ func RAIDView(s *State, q Query, moment time.Time, f RAIDFilter) RAID {
 			Late: d.Status != "resolved" && d.NeededBy.Before(today)})
 	}
 	return v
+}
+
+// Risk returns one risk of project id as the RAID log shows it now, without
+// computing the whole log.
+func (e *Engine) Risk(ctx context.Context, id uuid.UUID, riskID string) (RiskRow, bool, error) {
+	var row RiskRow
+	var found bool
+	err := e.At(ctx, id, Query{}, func(s *State, moment time.Time) error {
+		r, ok := s.Risks.Get(riskID)
+		if !ok {
+			return nil
+		}
+		found = true
+		single := NewState()
+		single.Risks.Set(r.ID, r)
+		row = RAIDView(single, Query{}, moment, RAIDFilter{}).Risks[0]
+		return nil
+	})
+	return row, found, err
+}
+
+// Version returns the stream version of project id now: what a view asked
+// now would reflect.
+func (e *Engine) Version(ctx context.Context, id uuid.UUID) (uint64, error) {
+	lp := e.project(id)
+	if err := e.catchUp(ctx, lp); err != nil {
+		return 0, err
+	}
+	lp.mu.RLock()
+	defer lp.mu.RUnlock()
+	return lp.current.Version, nil
 }

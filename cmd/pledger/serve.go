@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ThreeDotsLabs/watermill"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/pledger/pledger/aggregates"
 	"github.com/pledger/pledger/aggregates/demo"
 	"github.com/pledger/pledger/api"
 	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/relay"
 	"github.com/spf13/cobra"
 )
 
@@ -41,7 +44,15 @@ func (a *app) serveCommand() *cobra.Command {
 			defer store.Close()
 			log := slog.New(slog.NewTextHandler(a.stderr, nil))
 			metrics := api.NewMetrics()
-			server := api.New(api.Config{Store: store, Clock: a.now, Log: log, Metrics: metrics})
+			// The relay publishes every committed event, from its checkpoint, to
+			// an in-process watermill channel; the live event stream reads it.
+			quiet := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})) // watermill says much at info
+			channel := relay.NewGoChannel(watermill.NewSlogLogger(quiet))
+			defer channel.Close()
+			publisher := relay.New(store, channel, relay.NewFileCheckpoint(relay.CheckpointPath(a.db)),
+				relay.Options{Log: log, Lag: func(lag uint64) { metrics.RelayLagEvents.Set(float64(lag)) }})
+			server := api.New(api.Config{Store: store, Clock: a.now, Log: log, Metrics: metrics,
+				Feed: api.NewWatermillFeed(channel, publisher.Topic())})
 			if seeded {
 				if err := a.printDemoTokens(ctx, store, addr); err != nil {
 					return err
@@ -52,13 +63,11 @@ func (a *app) serveCommand() *cobra.Command {
 				return badInputf("--addr %s: %v", addr, err)
 			}
 			ln.Close() // checked early: a taken port is bad input, not a crash after seeding
-			views, stopViews := context.WithCancel(ctx)
-			following := make(chan struct{})
-			go func() { // keeps loaded views current; ends with the server
-				defer close(following)
-				server.Engine().Run(views, 0)
-			}()
-			defer func() { stopViews(); <-following }()
+			background, stopBackground := context.WithCancel(ctx)
+			var workers sync.WaitGroup
+			workers.Go(func() { server.Engine().Run(background, 0) }) // keeps loaded views current
+			workers.Go(func() { publisher.Run(background) })          // feeds the event stream
+			defer func() { stopBackground(); workers.Wait() }()
 			fmt.Fprintf(a.stdout, "pledger serving %s on http://%s\n", a.db, addr)
 			err = server.Run(ctx, addr, grace)
 			if errors.Is(err, context.Canceled) {

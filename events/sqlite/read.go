@@ -35,8 +35,12 @@ type scanner struct {
 	schema                                                       int
 }
 
-// arenaSize is how much event data one arena holds.
-const arenaSize = 1 << 20
+// Arenas start small, for the short reads of a catch-up, and double up to
+// maxArena for long ones.
+const (
+	firstArena = 4 << 10
+	maxArena   = 1 << 20
+)
 
 func newScanner() *scanner { return &scanner{strs: map[string]string{}} }
 
@@ -85,7 +89,8 @@ func (sc *scanner) decode() (events.Event, error) {
 // old one lives on in the events that point into it).
 func (sc *scanner) keep(b []byte) []byte {
 	if len(sc.arena)+len(b) > cap(sc.arena) {
-		sc.arena = make([]byte, 0, max(arenaSize, len(b)))
+		size := min(max(2*cap(sc.arena), firstArena), maxArena)
+		sc.arena = make([]byte, 0, max(size, len(b)))
 	}
 	start := len(sc.arena)
 	sc.arena = append(sc.arena, b...)
