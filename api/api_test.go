@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -76,4 +78,25 @@ func TestProblemsNameTheFieldAndTheRule(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, status, "auditors write nothing")
 	status, _, _ = f.do("vendor", http.MethodGet, base+"/raid", nil)
 	require.Equal(t, http.StatusNotFound, status, "a vendor does not learn the RAID log exists")
+}
+
+func TestMetricsCountAppends(t *testing.T) {
+	f := demoFixture(t)
+	m := api.NewMetrics()
+	srv := httptest.NewServer(api.New(api.Config{Store: m.Store(f.store), Metrics: m}).Handler())
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/projects/"+demo.ProjectID().String()+"/risks",
+		strings.NewReader(`{"title":"metered","probability":1,"impact":1,"owner":"o"}`))
+	req.Header.Set("Authorization", "Bearer "+f.tokens["coordinator"])
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	resp, err = http.Get(srv.URL + "/metrics")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(body), "pledger_events_appended_total 1")
+	require.Contains(t, string(body), "pledger_append_duration_seconds_count 1")
+	require.Contains(t, string(body), `pledger_http_requests_total{method="POST",route="/v1/projects/:id/risks",status="201"} 1`)
 }

@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/pledger/pledger/api/apibench"
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/sqlite/storebench"
 	"github.com/pledger/pledger/projections/viewbench"
@@ -21,7 +22,7 @@ func (a *app) benchCommand() *cobra.Command {
 			return badInputf("bench needs a subcommand: %s", "store")
 		},
 	}
-	bench.AddCommand(a.benchStoreCommand(), a.benchViewsCommand())
+	bench.AddCommand(a.benchStoreCommand(), a.benchViewsCommand(), a.benchAPICommand())
 	return bench
 }
 
@@ -184,6 +185,51 @@ func (a *app) benchViewsCommand() *cobra.Command {
 	}
 	cmd.Flags().IntVar(&n, "events", 100000, "number of events in the synthetic project")
 	cmd.Flags().IntVar(&queries, "queries", 1000, "number of as-of queries to time")
+	a.addJSONFlag(cmd)
+	return cmd
+}
+
+type apiBenchReport struct {
+	Figures   []apibench.Figure `json:"figures"`
+	PeakRSSMB float64           `json:"peak_rss_mb"`
+}
+
+func (a *app) benchAPICommand() *cobra.Command {
+	var opts apibench.Options
+	cmd := &cobra.Command{
+		Use:   "api",
+		Short: "Serve the API on loopback and load it: writes, current reads, as-of reads",
+		Long: "Starts the server on 127.0.0.1 over a new ledger holding the demo, then measures write (clients\n" +
+			"creating risks on one project: requests/s, p50/p99 ms), read (the demo's RAID log now) and\n" +
+			"read_as_of (the RAID log as of past days), with the load generator in the same process.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Writes < 0 || opts.Reads < 0 || opts.Clients < 0 {
+				return badInputf("--writes, --reads and --clients must not be negative")
+			}
+			work, err := os.MkdirTemp("", "pledger-bench-api-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(work)
+			opts.Ledger = filepath.Join(work, "api.db")
+			figures, err := apibench.Run(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			r := apiBenchReport{Figures: figures, PeakRSSMB: peakRSSMB()}
+			if a.jsonOut {
+				return a.printJSON(r)
+			}
+			for _, f := range r.Figures {
+				fmt.Fprintf(a.stdout, "%-11s %8.0f requests/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d clients)\n", f.Name, f.Rate, f.P50ms, f.P99ms, f.Requests, f.Clients)
+			}
+			fmt.Fprintf(a.stdout, "peak memory %.0f MB\n", r.PeakRSSMB)
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&opts.Writes, "writes", 6400, "risk creations")
+	cmd.Flags().IntVar(&opts.Reads, "reads", 20000, "reads of each kind")
+	cmd.Flags().IntVar(&opts.Clients, "clients", 32, "concurrent clients")
 	a.addJSONFlag(cmd)
 	return cmd
 }

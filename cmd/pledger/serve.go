@@ -51,7 +51,7 @@ func (a *app) serveCommand() *cobra.Command {
 			defer channel.Close()
 			publisher := relay.New(store, channel, relay.NewFileCheckpoint(relay.CheckpointPath(a.db)),
 				relay.Options{Log: log, Lag: func(lag uint64) { metrics.RelayLagEvents.Set(float64(lag)) }})
-			server := api.New(api.Config{Store: store, Clock: a.now, Log: log, Metrics: metrics,
+			server := api.New(api.Config{Store: metrics.Store(store), Clock: a.now, Log: log, Metrics: metrics,
 				Feed: api.NewWatermillFeed(channel, publisher.Topic())})
 			if seeded {
 				if err := a.printDemoTokens(ctx, store, addr); err != nil {

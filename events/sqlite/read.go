@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"math"
@@ -182,8 +183,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadO
 	}
 	from := min(max(opts.From, 1), math.MaxInt64)
 	return s.pages(func(after uint64, limit int) (*sql.Rows, error) {
-		return s.rdb.QueryContext(ctx, selectColumns+` WHERE stream = ? AND version > ? AND version <= ? AND recorded_at <= ?
-			ORDER BY version LIMIT ?`, stream, int64(after), int64(to), recordedBy, limit)
+		return s.reads.stream.QueryContext(ctx, stream, int64(after), int64(to), recordedBy, limit)
 	}, byVersion, from-1)
 }
 
@@ -206,15 +206,14 @@ func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[events.Even
 func (s *Store) readRange(ctx context.Context, after, end uint64) iter.Seq2[events.Event, error] {
 	after = min(after, math.MaxInt64)
 	return s.pages(func(after uint64, limit int) (*sql.Rows, error) {
-		return s.rdb.QueryContext(ctx, selectColumns+` WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
-			int64(after), int64(end), limit)
+		return s.reads.log.QueryContext(ctx, int64(after), int64(end), limit)
 	}, byPosition, after)
 }
 
 // LastPosition returns the position of the last committed event, 0 for an empty ledger.
 func (s *Store) LastPosition(ctx context.Context) (uint64, error) {
 	var pos sql.NullInt64
-	if err := s.rdb.QueryRowContext(ctx, `SELECT MAX(position) FROM events`).Scan(&pos); err != nil {
+	if err := s.reads.end.QueryRowContext(ctx).Scan(&pos); err != nil {
 		return 0, s.readError(err)
 	}
 	return uint64(pos.Int64), nil
@@ -286,4 +285,41 @@ func (s *Store) Heads(ctx context.Context) (uint64, []events.StreamHead, error) 
 		return 0, nil, fmt.Errorf("sqlite: read stream heads: %w", err)
 	}
 	return uint64(pos.Int64), heads, nil
+}
+
+// readStatements are the reads prepared once: parsing SQL on every read of
+// a busy server cost more than running it.
+type readStatements struct {
+	stream, log, end *sql.Stmt
+}
+
+func prepareReads(ctx context.Context, db *sql.DB) (readStatements, error) {
+	var r readStatements
+	var err error
+	prepare := func(query string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = db.PrepareContext(ctx, query)
+		return st
+	}
+	r.stream = prepare(selectColumns + ` WHERE stream = ? AND version > ? AND version <= ? AND recorded_at <= ? ORDER BY version LIMIT ?`)
+	r.log = prepare(selectColumns + ` WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`)
+	r.end = prepare(`SELECT MAX(position) FROM events`)
+	if err != nil {
+		r.close()
+		return r, fmt.Errorf("sqlite: prepare reads: %w", err)
+	}
+	return r, nil
+}
+
+func (r readStatements) close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{r.stream, r.log, r.end} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -38,11 +38,12 @@ type Options struct {
 // Store is the SQLite event store. It is safe for concurrent use; Close it
 // to release the file.
 type Store struct {
-	path string
-	opts Options
-	rdb  *sql.DB // reader pool
-	wdb  *sql.DB // the writer's single connection; nil when read-only
-	lock *os.File
+	path  string
+	opts  Options
+	rdb   *sql.DB // reader pool
+	reads readStatements
+	wdb   *sql.DB // the writer's single connection; nil when read-only
+	lock  *os.File
 
 	closeMu  sync.RWMutex // held for reading while sending to requests
 	closed   bool
@@ -92,6 +93,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+	}
+	if s.reads, err = prepareReads(ctx, rdb); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -162,6 +167,7 @@ func (s *Store) Close() error {
 	if s.w != nil {
 		errs = append(errs, s.w.close())
 	}
+	errs = append(errs, s.reads.close())
 	for _, db := range []*sql.DB{s.rdb, s.wdb} {
 		if db != nil {
 			errs = append(errs, db.Close())
