@@ -348,8 +348,13 @@ func TestAClientThatReconnectsWithLastEventIDMissesNothing(t *testing.T) {
 	before := f.projectLog(project)[0].Position
 
 	pid := uuid.MustParse(project)
+	// Appending starts once the first connection has subscribed, so the
+	// events flow through the feed (which cuts) rather than all arriving
+	// in the first connection's catch-up from the store.
+	subscribed := make(chan struct{})
 	appended := make(chan error, 1)
 	go func() {
+		<-subscribed
 		for i := range 7 {
 			_, err := f.repo.ExecProject(context.Background(), pid, aggregates.RaiseRisk{Title: fmt.Sprintf("Risk %d", i), Probability: 1, Impact: 1,
 				Owner: "Ops"}, aggregates.Meta{Actor: "test", Reason: "while the client reconnects"})
@@ -373,6 +378,9 @@ func TestAClientThatReconnectsWithLastEventIDMissesNothing(t *testing.T) {
 		for len(received) < 7 {
 			select {
 			case b := <-c.blocks:
+				if connections == 1 && b.Data == "" && b.ID == last {
+					close(subscribed)
+				}
 				last = b.ID
 				if b.Data != "" {
 					received = append(received, b)
