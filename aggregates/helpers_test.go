@@ -76,27 +76,39 @@ func runGWT(t *testing.T, cases []gwt) {
 			if meta.Actor == "" {
 				meta.Actor = "coord@example.com"
 			}
-			got, err := Decide(p, c.when, meta)
-			if c.kind != nil {
-				require.ErrorIs(t, err, c.kind)
-				var e *Error
-				require.True(t, errors.As(err, &e), "a refusal is an *Error: %v", err)
-				require.Equal(t, c.rule, e.Rule, "rule of: %v", err)
-				if c.field != "" {
-					require.Equal(t, c.field, e.Field, "field of: %v", err)
-				}
-				require.Nil(t, got)
+			got, ok := requireDecision(t, func() ([]events.Payload, error) { return Decide(p, c.when, meta) }, c.then, c.kind, c.rule, c.field)
+			if !ok {
 				return
 			}
-			require.NoError(t, err)
-			require.Equal(t, c.then, got)
-			again, err := Decide(p, c.when, meta)
-			require.NoError(t, err)
-			require.Equal(t, got, again, "deciding did not change the state")
 			require.Equal(t, before, p.Version())
 			for i, e := range got { // the produced events fold without trouble
 				p.apply(events.Event{ID: uuid.New(), Version: before + uint64(i) + 1, Type: e.EventType()}, e)
 			}
 		})
 	}
+}
+
+// requireDecision decides twice: the first outcome is exactly then, or a
+// refusal of kind under rule (naming field, when given); the second is the
+// same, because deciding changes nothing. ok is false for a refusal.
+func requireDecision(t *testing.T, decide func() ([]events.Payload, error), then []events.Payload, kind error, rule, field string) (got []events.Payload, ok bool) {
+	t.Helper()
+	got, err := decide()
+	if kind != nil {
+		require.ErrorIs(t, err, kind)
+		var e *Error
+		require.True(t, errors.As(err, &e), "a refusal is an *Error: %v", err)
+		require.Equal(t, rule, e.Rule, "rule of: %v", err)
+		if field != "" {
+			require.Equal(t, field, e.Field, "field of: %v", err)
+		}
+		require.Nil(t, got)
+		return nil, false
+	}
+	require.NoError(t, err)
+	require.Equal(t, then, got)
+	again, err := decide()
+	require.NoError(t, err)
+	require.Equal(t, got, again, "deciding did not change the state")
+	return got, true
 }

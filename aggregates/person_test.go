@@ -2,7 +2,6 @@ package aggregates
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -55,23 +54,10 @@ func runPersonCases(t *testing.T, cases []personCase) {
 			if meta.Actor == "" {
 				meta.Actor = personMeta.Actor
 			}
-			got, err := c.when.Decide(p, meta)
-			if c.kind != nil {
-				require.ErrorIs(t, err, c.kind)
-				var e *Error
-				require.True(t, errors.As(err, &e), "a refusal is an *Error: %v", err)
-				require.Equal(t, c.rule, e.Rule, "rule of: %v", err)
-				if c.field != "" {
-					require.Equal(t, c.field, e.Field, "field of: %v", err)
-				}
-				require.Nil(t, got)
+			got, ok := requireDecision(t, func() ([]events.Payload, error) { return c.when.Decide(p, meta) }, c.then, c.kind, c.rule, c.field)
+			if !ok {
 				return
 			}
-			require.NoError(t, err)
-			require.Equal(t, c.then, got)
-			again, err := c.when.Decide(p, meta)
-			require.NoError(t, err)
-			require.Equal(t, got, again, "deciding did not change the state")
 			require.Equal(t, before, p.Version())
 			for i, e := range got {
 				p.apply(events.Event{ID: uuid.New(), Version: before + uint64(i) + 1, Type: e.EventType()}, e)

@@ -2,10 +2,8 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/google/uuid"
-	"github.com/labstack/echo/v4"
 	"github.com/pledger/pledger/aggregates"
 )
 
@@ -102,22 +100,4 @@ func (cl *call) directoryWrite(req any, w *Write) (aggregates.Meta, error) {
 		return aggregates.Meta{}, err
 	}
 	return cl.meta(*w)
-}
-
-// wrote answers a write outside a project the way exec answers one inside:
-// the route's status, Location for a creation, the ETag of the stream.
-func (cl *call) wrote(res aggregates.Result, err error, idKey string) error {
-	if err != nil {
-		return err
-	}
-	id := ""
-	if idKey != "" {
-		id = firstField(res, idKey)
-	}
-	status := cl.route.Status
-	if id != "" && status == http.StatusCreated {
-		cl.Response().Header().Set(echo.HeaderLocation, strings.TrimSuffix(cl.Request().URL.Path, "/")+"/"+id)
-	}
-	cl.Response().Header().Set(headerETag, etag(res.Version()))
-	return cl.JSON(status, written(res, id))
 }

@@ -311,6 +311,13 @@ func (cl *call) exec(cmd aggregates.ProjectCommand, w Write, idKey string) error
 		return err
 	}
 	res, err := cl.s.repo.ExecProject(cl.Request().Context(), cl.project, cmd, meta)
+	return cl.wrote(res, err, idKey)
+}
+
+// wrote answers a write with the route's status, Location for a creation,
+// the ETag of the stream, the events written and, where the route has one,
+// the item as it now stands.
+func (cl *call) wrote(res aggregates.Result, err error, idKey string) error {
 	if err != nil {
 		return err
 	}

@@ -263,21 +263,7 @@ func oneLineOf(r Record) string {
 		}
 		return s
 	case events.IssueUpdated:
-		var parts []string
-		if p.Severity != "" {
-			parts = append(parts, "severity "+p.Severity)
-		}
-		if p.Owner != "" {
-			parts = append(parts, "owner "+p.Owner)
-		}
-		if !p.Due.IsZero() {
-			parts = append(parts, "due "+p.Due.String())
-		}
-		s := p.IssueID + " updated"
-		if len(parts) > 0 {
-			s += ": " + strings.Join(parts, ", ")
-		}
-		return exNote(s, p.Note)
+		return exUpdated(p.IssueID, p.Note, "severity", p.Severity, "owner", p.Owner, "due", p.Due.String())
 	case events.IssueEscalated:
 		return fmt.Sprintf("%s escalated to %s", p.IssueID, p.To)
 	case events.IssueResolved:
@@ -397,18 +383,7 @@ func oneLineOf(r Record) string {
 	case events.ActionItemAdded:
 		return fmt.Sprintf("%s added: %s (owner %s, due %s)", p.ActionID, p.Title, p.Owner, p.Due)
 	case events.ActionItemUpdated:
-		var parts []string
-		if p.Owner != "" {
-			parts = append(parts, "owner "+p.Owner)
-		}
-		if !p.Due.IsZero() {
-			parts = append(parts, "due "+p.Due.String())
-		}
-		s := p.ActionID + " updated"
-		if len(parts) > 0 {
-			s += ": " + strings.Join(parts, ", ")
-		}
-		return exNote(s, p.Note)
+		return exUpdated(p.ActionID, p.Note, "owner", p.Owner, "due", p.Due.String())
 	case events.ActionItemDone:
 		return exNote(p.ActionID+" done", p.Note)
 	case events.ActionItemCancelled:
@@ -467,6 +442,22 @@ func exParen(s string) string {
 		return ""
 	}
 	return " (" + s + ")"
+}
+
+// exUpdated explains a partial update: "ID updated: field value, ...",
+// naming only the fields given (labelled pairs whose value is not empty).
+func exUpdated(id, note string, labelled ...string) string {
+	var parts []string
+	for i := 0; i+1 < len(labelled); i += 2 {
+		if labelled[i+1] != "" {
+			parts = append(parts, labelled[i]+" "+labelled[i+1])
+		}
+	}
+	s := id + " updated"
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	return exNote(s, note)
 }
 
 func exNote(s, note string) string {
