@@ -19,7 +19,7 @@ type Metrics struct {
 	latency        *prometheus.HistogramVec
 	AppendLatency  prometheus.Histogram
 	EventsAppended prometheus.Counter
-	RelayLagEvents prometheus.Gauge
+	relayLag       *prometheus.GaugeVec
 }
 
 // NewMetrics creates the metrics and registers them.
@@ -33,11 +33,19 @@ func NewMetrics() *Metrics {
 		AppendLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pledger_append_duration_seconds", Help: "Latency of appends to the log.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
 		EventsAppended: prometheus.NewCounter(prometheus.CounterOpts{Name: "pledger_events_appended_total", Help: "Events appended to the log."}),
-		RelayLagEvents: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pledger_relay_lag_events", Help: "Events committed but not yet published by the relay."}),
+		relayLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pledger_relay_lag_events", Help: "Events committed but not yet published, by relay."},
+			[]string{"publisher"}),
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.AppendLatency, m.EventsAppended, m.RelayLagEvents,
+	m.Registry.MustRegister(m.requests, m.latency, m.AppendLatency, m.EventsAppended, m.relayLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// RelayLag returns the relay.Options Lag callback for the relay to publisher
+// ("embedded" for the in-process channel, "nats" for JetStream).
+func (m *Metrics) RelayLag(publisher string) func(lag uint64) {
+	g := m.relayLag.WithLabelValues(publisher)
+	return func(lag uint64) { g.Set(float64(lag)) }
 }
 
 func (m *Metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {

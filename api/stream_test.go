@@ -36,7 +36,7 @@ func feedFixture(t *testing.T, wrap func(api.Feed) api.Feed) *fixture {
 	gc := relay.NewGoChannel(nil)
 	r := relay.New(store, gc, relay.NewFileCheckpoint(relay.CheckpointPath(path)), relay.Options{
 		LagInterval: 20 * time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
-		Lag: func(lag uint64) { metrics.RelayLagEvents.Set(float64(lag)) }})
+		Lag: metrics.RelayLag("embedded")})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
@@ -268,7 +268,7 @@ func TestStreamDeliversLiveEventsAndResumesWithoutGaps(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
-		return strings.Contains(string(body), "\npledger_relay_lag_events 0\n")
+		return strings.Contains(string(body), "\npledger_relay_lag_events{publisher=\"embedded\"} 0\n")
 	}, 10*time.Second, 20*time.Millisecond)
 }
 

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/sqlite"
 	"github.com/pledger/pledger/events/storetest"
@@ -41,13 +43,13 @@ func TestMain(m *testing.M) {
 }
 
 // startServer runs pledger serve as a child process and waits until it answers.
-func startServer(t *testing.T, db string) (*exec.Cmd, string) {
+func startServer(t *testing.T, db string, flags ...string) (*exec.Cmd, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	args, err := json.Marshal([]string{"serve", "--db", db, "--addr", addr})
+	args, err := json.Marshal(append([]string{"serve", "--db", db, "--addr", addr}, flags...))
 	require.NoError(t, err)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "PLEDGER_TEST_ARGS="+string(args))
@@ -167,4 +169,56 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	server, _ := startServer(t, db)
 	require.NoError(t, server.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, server.Wait(), "exit code 0 after a graceful shutdown")
+}
+
+// TestServePublishesToNATS: with --publish, what a client writes over HTTP
+// reaches a real JetStream broker as the ledger's events, and the relay's
+// lag is on /metrics.
+func TestServePublishesToNATS(t *testing.T) {
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	require.NoError(t, err)
+	go ns.Start()
+	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+	require.True(t, ns.ReadyForConnections(20*time.Second))
+
+	db := filepath.Join(t.TempDir(), "ledger.db")
+	mustCLI(t, "init", "--db", db)
+	token := strings.TrimSpace(mustCLI(t, "token", "create", "--db", db, "--role", "admin", "--name", "ops@example.com"))
+	server, base := startServer(t, db, "--publish", ns.ClientURL())
+	t.Cleanup(func() { server.Process.Kill(); server.Wait() })
+	status, charter, err := post(base+"/v1/projects", token, map[string]any{"code": "PUB", "name": "Published", "sponsor": "CIO",
+		"manager": "pm@example.com", "coordinator": "co@example.com", "start": "2026-01-05", "end": "2026-12-18", "currency": "EUR"})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, status, "%v", charter)
+
+	conn, err := nats.Connect(ns.ClientURL())
+	require.NoError(t, err)
+	defer conn.Close()
+	js, err := conn.JetStream()
+	require.NoError(t, err)
+	var sub *nats.Subscription
+	require.Eventually(t, func() bool { // the relay provisions the stream on its first publish
+		sub, err = js.SubscribeSync("pledger.events.project.>", nats.OrderedConsumer())
+		return err == nil
+	}, 30*time.Second, 20*time.Millisecond, "no JetStream stream: %v", err)
+	msg, err := sub.NextMsg(30 * time.Second)
+	require.NoError(t, err)
+	require.Equal(t, "pledger.events.project.chartered", msg.Subject)
+	var line struct {
+		ID     string `json:"id"`
+		Stream string `json:"stream"`
+		Actor  string `json:"actor"`
+	}
+	require.NoError(t, json.Unmarshal(msg.Data, &line), "the payload is the event's export line")
+	require.Equal(t, "project-"+charter["id"].(string), line.Stream)
+	require.Equal(t, "ops@example.com", line.Actor)
+	require.Equal(t, line.ID, msg.Header.Get(nats.MsgIdHdr))
+
+	metrics, err := http.Get(base + "/metrics")
+	require.NoError(t, err)
+	defer metrics.Body.Close()
+	var body bytes.Buffer
+	_, err = body.ReadFrom(metrics.Body)
+	require.NoError(t, err)
+	require.Contains(t, body.String(), `pledger_relay_lag_events{publisher="nats"}`)
 }
