@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,23 +29,6 @@ func openStore(t *testing.T, path string) *sqlite.Store {
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	return s
-}
-
-// appendEvents appends n events, a few per append, spread over three streams.
-func appendEvents(t *testing.T, s events.Store, n int) {
-	t.Helper()
-	for i := 0; i < n; {
-		k := min(1+i%3, n-i)
-		batch := make([]events.Proposed, k)
-		for j := range batch {
-			batch[j] = storetest.Event(i + j)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := s.Append(ctx, fmt.Sprintf("project-%d", i%3), events.Any{}, batch...)
-		cancel()
-		require.NoError(t, err)
-		i += k
-	}
 }
 
 func readAll(t *testing.T, s events.Store) []events.Event {
@@ -176,7 +158,7 @@ func fastOptions(lag *lagRecorder) relay.Options {
 
 func TestEveryEventArrivesOnceInOrder(t *testing.T) {
 	store := openStore(t, filepath.Join(t.TempDir(), "ledger.db"))
-	appendEvents(t, store, 20) // before the relay starts: the catch-up
+	storetest.AppendSpread(t, store, 0, 20) // before the relay starts: the catch-up
 	gc := relay.NewGoChannel(nil)
 	defer gc.Close()
 	c := consume(t, gc, relay.DefaultTopic)
@@ -184,7 +166,7 @@ func TestEveryEventArrivesOnceInOrder(t *testing.T) {
 	cp := &relay.MemoryCheckpoint{}
 	r := relay.New(store, gc, cp, fastOptions(&lag))
 	stop := start(t, r)
-	appendEvents(t, store, 20) // while it runs: live
+	storetest.AppendSpread(t, store, 0, 20) // while it runs: live
 	c.waitUnique(t, 40)
 	require.Eventually(t, func() bool { return lag.last.Load() == 0 }, 10*time.Second, 5*time.Millisecond)
 	stop()
@@ -221,7 +203,7 @@ func TestRestartResumesFromTheSavedCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	ledger := filepath.Join(dir, "ledger.db")
 	store := openStore(t, ledger)
-	appendEvents(t, store, 40)
+	storetest.AppendSpread(t, store, 0, 40)
 	gc := relay.NewGoChannel(nil)
 	defer gc.Close()
 	c := consume(t, gc, relay.DefaultTopic)
@@ -240,7 +222,7 @@ func TestRestartResumesFromTheSavedCheckpoint(t *testing.T) {
 	before := len(c.all())
 
 	// Events keep coming while no relay runs; a new one takes over.
-	appendEvents(t, store, 10)
+	storetest.AppendSpread(t, store, 0, 10)
 	second := relay.New(store, gc, relay.NewFileCheckpoint(relay.CheckpointPath(ledger)), fastOptions(nil))
 	stop = start(t, second)
 	c.waitUnique(t, 50)
@@ -302,7 +284,7 @@ func TestAFailingPublisherDelaysButLosesNothing(t *testing.T) {
 	// Appends succeed, and promptly, while the broker is down.
 	for range 5 {
 		began := time.Now()
-		appendEvents(t, store, 6)
+		storetest.AppendSpread(t, store, 0, 6)
 		require.Less(t, time.Since(began), 5*time.Second)
 	}
 	require.Eventually(t, func() bool { return pub.attempts.Load() >= 4 }, 10*time.Second, 5*time.Millisecond, "retries")
@@ -346,7 +328,7 @@ func TestFileCheckpoint(t *testing.T) {
 
 func TestDecodeMessageRefusesAMismatch(t *testing.T) {
 	store := openStore(t, filepath.Join(t.TempDir(), "ledger.db"))
-	appendEvents(t, store, 1)
+	storetest.AppendSpread(t, store, 0, 1)
 	ev := readAll(t, store)[0]
 	m := relay.NewMessage(ev)
 	m.Metadata.Set(relay.MetaPosition, "99")

@@ -62,6 +62,24 @@ func Event(n int) events.Proposed {
 	}
 }
 
+// AppendSpread appends Event(from) … Event(to-1), one to three per append,
+// over the streams project-0, -1 and -2; every append must succeed within 10s.
+func AppendSpread(t *testing.T, s events.Store, from, to int) {
+	t.Helper()
+	for i := from; i < to; {
+		k := min(1+i%3, to-i)
+		batch := make([]events.Proposed, k)
+		for j := range batch {
+			batch[j] = Event(i + j)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := s.Append(ctx, fmt.Sprintf("project-%d", i%3), events.Any{}, batch...)
+		cancel()
+		require.NoError(t, err)
+		i += k
+	}
+}
+
 func events3(from int) []events.Proposed {
 	return []events.Proposed{Event(from), Event(from + 1), Event(from + 2)}
 }

@@ -2,7 +2,6 @@ package natsrelay_test
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -76,24 +75,6 @@ func ledger(t *testing.T) *sqlite.Store {
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	return s
-}
-
-// appendEvents appends events from..to-1, a few per append, over three
-// streams; every append must succeed promptly whatever the broker does.
-func appendEvents(t *testing.T, s events.Store, from, to int) {
-	t.Helper()
-	for i := from; i < to; {
-		k := min(1+i%3, to-i)
-		batch := make([]events.Proposed, k)
-		for j := range batch {
-			batch[j] = storetest.Event(i + j)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := s.Append(ctx, fmt.Sprintf("project-%d", i%3), events.Any{}, batch...)
-		cancel()
-		require.NoError(t, err)
-		i += k
-	}
 }
 
 // running is a relay to the broker, stopped with stop (and at cleanup).
@@ -185,9 +166,9 @@ func requireWholeLog(t *testing.T, s events.Store, got []events.Event) {
 func TestABusyLedgerArrivesOnceInLogOrder(t *testing.T) {
 	b := startBroker(t)
 	s := ledger(t)
-	appendEvents(t, s, 0, 20)
+	storetest.AppendSpread(t, s, 0, 20)
 	r := startRelay(t, s, b, &relay.MemoryCheckpoint{})
-	appendEvents(t, s, 20, 60) // while the relay follows
+	storetest.AppendSpread(t, s, 20, 60) // while the relay follows
 	waitPublished(t, s, r.relay)
 	requireWholeLog(t, s, consumed(t, b, 60))
 }
@@ -197,13 +178,13 @@ func TestARelayKilledMidFlowResumesFromItsCheckpoint(t *testing.T) {
 	s := ledger(t)
 	cp := relay.NewFileCheckpoint(filepath.Join(t.TempDir(), "ledger.db.relay"))
 	r := startRelay(t, s, b, cp)
-	appendEvents(t, s, 0, 30)
+	storetest.AppendSpread(t, s, 0, 30)
 	require.Eventually(t, func() bool { return r.relay.Published() > 0 }, 30*time.Second, time.Millisecond)
 	r.stop() // mid-flow, or just after: either way the checkpoint says where
-	appendEvents(t, s, 30, 50)
+	storetest.AppendSpread(t, s, 30, 50)
 
 	r = startRelay(t, s, b, relay.NewFileCheckpoint(cp.Path()))
-	appendEvents(t, s, 50, 60)
+	storetest.AppendSpread(t, s, 50, 60)
 	waitPublished(t, s, r.relay)
 	requireWholeLog(t, s, consumed(t, b, 60))
 }
@@ -212,11 +193,11 @@ func TestAppendsGoOnWhileTheBrokerIsDownAndEverythingArrivesAfter(t *testing.T) 
 	b := startBroker(t)
 	s := ledger(t)
 	r := startRelay(t, s, b, &relay.MemoryCheckpoint{})
-	appendEvents(t, s, 0, 20)
+	storetest.AppendSpread(t, s, 0, 20)
 	waitPublished(t, s, r.relay)
 
 	b.stop()
-	appendEvents(t, s, 20, 50) // each append is acknowledged with no broker
+	storetest.AppendSpread(t, s, 20, 50) // each append is acknowledged with no broker
 	time.Sleep(300 * time.Millisecond)
 	last, err := s.LastPosition(context.Background())
 	require.NoError(t, err)
@@ -224,7 +205,7 @@ func TestAppendsGoOnWhileTheBrokerIsDownAndEverythingArrivesAfter(t *testing.T) 
 	require.Greater(t, r.relay.Lag(), uint64(0), "the lag shows it")
 
 	b.start()
-	appendEvents(t, s, 50, 60)
+	storetest.AppendSpread(t, s, 50, 60)
 	waitPublished(t, s, r.relay)
 	requireWholeLog(t, s, consumed(t, b, 60))
 }
@@ -232,10 +213,10 @@ func TestAppendsGoOnWhileTheBrokerIsDownAndEverythingArrivesAfter(t *testing.T) 
 func TestTwoRelaysOnOneLedgerDeliverEachEventOnce(t *testing.T) {
 	b := startBroker(t)
 	s := ledger(t)
-	appendEvents(t, s, 0, 20)
+	storetest.AppendSpread(t, s, 0, 20)
 	first := startRelay(t, s, b, &relay.MemoryCheckpoint{})
 	second := startRelay(t, s, b, &relay.MemoryCheckpoint{})
-	appendEvents(t, s, 20, 60)
+	storetest.AppendSpread(t, s, 20, 60)
 	waitPublished(t, s, first.relay)
 	waitPublished(t, s, second.relay)
 	requireWholeLog(t, s, consumed(t, b, 60))
@@ -252,7 +233,7 @@ func TestAnExistingStreamTakesTheDuplicateWindow(t *testing.T) {
 	require.NoError(t, err)
 
 	s := ledger(t)
-	appendEvents(t, s, 0, 3)
+	storetest.AppendSpread(t, s, 0, 3)
 	r := startRelay(t, s, b, &relay.MemoryCheckpoint{})
 	waitPublished(t, s, r.relay)
 	info, err := js.StreamInfo(natsrelay.DefaultStream)
