@@ -117,7 +117,9 @@ func CheckpointPath(ledgerPath string) string { return ledgerPath + ".nats.relay
 func Subject(topic, eventType string) string { return topic + "." + eventType }
 
 // Publish sends messages in order, each acknowledged by JetStream before
-// the next, provisioning the stream first if this publisher has not yet.
+// the next, provisioning the stream first if this publisher has not yet or
+// the last publish failed (a broker restarted without its storage has lost
+// the stream, and no publish would succeed until it is provisioned again).
 func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
 	if !p.ensured.Load() {
 		if err := p.ensureStream(topic); err != nil {
@@ -125,7 +127,11 @@ func (p *Publisher) Publish(topic string, messages ...*message.Message) error {
 		}
 		p.ensured.Store(true)
 	}
-	return p.pub.Publish(topic, messages...)
+	err := p.pub.Publish(topic, messages...)
+	if err != nil {
+		p.ensured.Store(false)
+	}
+	return err
 }
 
 // ensureStream creates the stream for topic's subjects, or brings an

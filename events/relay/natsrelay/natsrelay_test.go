@@ -210,6 +210,35 @@ func TestAppendsGoOnWhileTheBrokerIsDownAndEverythingArrivesAfter(t *testing.T) 
 	requireWholeLog(t, s, consumed(t, b, 60))
 }
 
+func TestARelayStartedBeforeTheBrokerPublishesOnceItIsUp(t *testing.T) {
+	b := startBroker(t)
+	b.stop()
+	s := ledger(t)
+	storetest.AppendSpread(t, s, 0, 10)
+	r := startRelay(t, s, b, &relay.MemoryCheckpoint{}) // connects in the background
+	storetest.AppendSpread(t, s, 10, 20)
+	b.start()
+	waitPublished(t, s, r.relay)
+	requireWholeLog(t, s, consumed(t, b, 20))
+}
+
+func TestABrokerThatLostItsStorageGetsTheStreamBack(t *testing.T) {
+	b := startBroker(t)
+	s := ledger(t)
+	r := startRelay(t, s, b, &relay.MemoryCheckpoint{})
+	storetest.AppendSpread(t, s, 0, 10)
+	waitPublished(t, s, r.relay)
+
+	b.stop()
+	b.dir = t.TempDir() // the stream and its messages are gone
+	b.start()
+	storetest.AppendSpread(t, s, 10, 20)
+	waitPublished(t, s, r.relay)
+	got := consumed(t, b, 10)
+	require.Equal(t, uint64(11), got[0].Position, "what was published before is the old broker's; the rest arrives")
+	require.Equal(t, uint64(20), got[9].Position)
+}
+
 func TestTwoRelaysOnOneLedgerDeliverEachEventOnce(t *testing.T) {
 	b := startBroker(t)
 	s := ledger(t)
