@@ -21,6 +21,7 @@ type exportFile struct {
 	path      string
 	seals     []events.Event
 	positions []uint64 // positions[i] is the position on line i+1
+	yielded   int      // lines yielded by the current pass of events
 }
 
 // scanExport reads the whole file once, checking every line's shape. A
@@ -55,12 +56,14 @@ func (f *exportFile) events() iter.Seq2[events.Event, error] {
 		defer file.Close()
 		sc := bufio.NewScanner(file)
 		sc.Buffer(make([]byte, 64<<10), maxLine)
+		f.yielded = 0
 		for n := 1; sc.Scan(); n++ {
 			ev, err := events.ParseLine(sc.Bytes())
 			if err != nil {
 				yield(events.Event{}, badInputf("%s line %d: %w", f.path, n, err))
 				return
 			}
+			f.yielded = n
 			if !yield(ev, nil) {
 				return
 			}
@@ -74,9 +77,20 @@ func (f *exportFile) events() iter.Seq2[events.Event, error] {
 	}
 }
 
-// lineOf returns the line holding position, or 0.
-func (f *exportFile) lineOf(position uint64) int {
-	i, found := slices.BinarySearch(f.positions, position)
+// lineOf returns the line of the event a verifying pass of events stopped
+// at, or 0. The verifier checks lines in order and stops at the first
+// problem, so the problem is the line just yielded, or (found at the end of
+// the pass) an earlier one; the earlier lines all passed, so their positions
+// rise strictly and can be searched. A reordered or duplicated line has a
+// position found elsewhere in the file too: only the pass knows which line.
+func (f *exportFile) lineOf(p *events.Problem) int {
+	if f.yielded == 0 {
+		return 0
+	}
+	if f.positions[f.yielded-1] == p.Position {
+		return f.yielded
+	}
+	i, found := slices.BinarySearch(f.positions[:f.yielded], p.Position)
 	if !found {
 		return 0
 	}

@@ -40,7 +40,7 @@ func (a *app) importCommand() *cobra.Command {
 		var problem *events.Problem
 		switch {
 		case errors.As(err, &problem):
-			res := verifyResult{Source: args[0], Problem: problem, Line: file.lineOf(problem.Position)}
+			res := verifyResult{Source: args[0], Problem: problem, Line: file.lineOf(problem)}
 			t.describe(&res)
 			return a.reportVerify(res)
 		case errors.Is(err, events.ErrNotEmpty):

@@ -178,6 +178,8 @@ func TestImportRejectsTamperedFileAndWritesNothing(t *testing.T) {
 		{"not json", 3, func(string) string { return "{oops\n" }, 2, "line 3: not a JSON event record"},
 		{"bad version", 2, func(l string) string { return strings.Replace(l, `"version":1,`, `"version":0,`, 1) }, 2, "line 2: version: must be 1 or more"},
 		{"line deleted", 4, func(string) string { return "" }, 1, "positions 4 to 4 are missing"},
+		{"line repeated", 6, func(string) string { return lines[4] }, 1, "line 6"},
+		{"later line moved up", 3, func(string) string { return lines[7] }, 1, "line 3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -163,7 +163,7 @@ func (a *app) verifyFile(path string, t trust, res *verifyResult) error {
 	}
 	res.Summary, err = a.verifyLog(f.events(), t.options(f.seals), len(f.positions))
 	if res.Problem = nil; errors.As(err, &res.Problem) {
-		res.Line = f.lineOf(res.Problem.Position)
+		res.Line = f.lineOf(res.Problem)
 	}
 	return err
 }
