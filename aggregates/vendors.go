@@ -449,12 +449,13 @@ func (c ReceiveInvoice) Decide(p *Project, meta Meta) ([]events.Payload, error) 
 	if err != nil {
 		return nil, err
 	}
+	// A PO of another contract is not found on this one, with the same
+	// answer as a PO that does not exist: invoices come from vendors, who
+	// must not learn what other vendors' contracts hold.
 	po, ok := p.vendors.pos[c.POID]
-	switch {
-	case !ok:
-		return nil, notFound("po_id", "po", c.POID)
-	case po.contractID != c.ContractID:
-		return nil, violatesField("po_id", "invoice.po_not_on_contract", "purchase order %s is on contract %s, not %s", c.POID, po.contractID, c.ContractID)
+	if !ok || po.contractID != c.ContractID {
+		return nil, &Error{Kind: ErrNotFound, Rule: "po.not_found", Field: "po_id",
+			Message: fmt.Sprintf("purchase order %q does not exist on contract %s", c.POID, c.ContractID)}
 	}
 	if other, dup := k.invoices[normalNumber(c.Number)]; dup {
 		return nil, violatesField("number", "invoice.duplicate_number", "invoice number %q was already received on contract %s as %s", c.Number, c.ContractID, other)

@@ -353,7 +353,7 @@ func TestReceiveInvoice(t *testing.T) {
 				Amount: eur(1_000_000), IssuedOn: date("2026-04-20")}}},
 		{name: "a PO of another contract", given: withCharter(signed(), signedSecond(), poIssued(), secondPO),
 			when: with(func(c *ReceiveInvoice) { c.POID = "PO-2" }),
-			kind: ErrRuleViolated, rule: "invoice.po_not_on_contract", field: "po_id"},
+			kind: ErrNotFound, rule: "po.not_found", field: "po_id"},
 		{name: "an unknown PO", given: ordered, when: with(func(c *ReceiveInvoice) { c.POID = "PO-9" }),
 			kind: ErrNotFound, rule: "po.not_found", field: "po_id"},
 		{name: "an unknown contract", given: ordered, when: with(func(c *ReceiveInvoice) { c.ContractID = "C-9" }),

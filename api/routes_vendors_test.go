@@ -64,6 +64,12 @@ func rtVendorSteps() []rtStep {
 			types: rtT(events.InvoiceReceived{}), body: rtB{"po_id": "PO-4", "number": "NT-2026-0900", "amount": rtEUR(20_000), "issued_on": "2026-07-01"}},
 		{name: "vendor refused: invoice on another vendor's contract", role: "vendor", route: rtContracts + "/:contractId/invoices", params: rtP{"contractId": "C-3"}, status: http.StatusNotFound, rule: "not_found",
 			body: rtB{"po_id": "PO-3", "number": "NT-1", "amount": rtEUR(1), "issued_on": "2026-07-01"}},
+		// Another vendor's PO on the vendor's own contract is answered as a PO
+		// that does not exist: nothing tells the vendor it is there.
+		{name: "vendor refused: another vendor's PO on its own contract", role: "vendor", route: rtContracts + "/:contractId/invoices", params: rtP{"contractId": "C-4"}, status: http.StatusNotFound, rule: "po.not_found",
+			body: rtB{"po_id": "PO-3", "number": "NT-2", "amount": rtEUR(1), "issued_on": "2026-07-01"}},
+		{name: "vendor refused: a PO that does not exist", role: "vendor", route: rtContracts + "/:contractId/invoices", params: rtP{"contractId": "C-4"}, status: http.StatusNotFound, rule: "po.not_found",
+			body: rtB{"po_id": "PO-99", "number": "NT-2", "amount": rtEUR(1), "issued_on": "2026-07-01"}},
 		{name: "invoice refused: the number twice", role: "coordinator", route: rtContracts + "/:contractId/invoices", params: rtP{"contractId": "C-1"}, status: http.StatusUnprocessableEntity,
 			rule: "invoice.duplicate_number", body: rtB{"po_id": "PO-1", "number": "nt-2026-0711", "amount": rtEUR(1_000), "issued_on": "2026-07-01"}},
 		{name: "approve invoice refused: a coordinator does not approve", role: "coordinator", route: rtInvoice + "/approval", params: rtP{"invoiceId": "INV-8"}, status: http.StatusForbidden, rule: "auth.role",
