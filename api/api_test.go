@@ -85,13 +85,24 @@ func TestMetricsCountAppends(t *testing.T) {
 	m := api.NewMetrics()
 	srv := httptest.NewServer(api.New(api.Config{Store: m.Store(f.store), Metrics: m}).Handler())
 	defer srv.Close()
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/projects/"+demo.ProjectID().String()+"/risks",
-		strings.NewReader(`{"title":"metered","probability":1,"impact":1,"owner":"o"}`))
-	req.Header.Set("Authorization", "Bearer "+f.tokens["coordinator"])
-	resp, err := http.DefaultClient.Do(req)
+	for _, c := range []struct {
+		body   string
+		status int
+	}{
+		{`{"title":"metered","probability":1,"impact":1,"owner":"o"}`, http.StatusCreated},
+		{`{"title":"metered","probability":9,"impact":1,"owner":"o"}`, http.StatusUnprocessableEntity},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/projects/"+demo.ProjectID().String()+"/risks", strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+f.tokens["coordinator"])
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, c.status, resp.StatusCode)
+	}
+	resp, err := http.Get(srv.URL + "/no/such/route")
 	require.NoError(t, err)
 	resp.Body.Close()
-	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	resp, err = http.Get(srv.URL + "/metrics")
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
@@ -99,4 +110,6 @@ func TestMetricsCountAppends(t *testing.T) {
 	require.Contains(t, string(body), "pledger_events_appended_total 1")
 	require.Contains(t, string(body), "pledger_append_duration_seconds_count 1")
 	require.Contains(t, string(body), `pledger_http_requests_total{method="POST",route="/v1/projects/:id/risks",status="201"} 1`)
+	require.Contains(t, string(body), `pledger_http_requests_total{method="POST",route="/v1/projects/:id/risks",status="422"} 1`, "a refusal counts with its status")
+	require.Regexp(t, `pledger_http_requests_total\{method="GET",route="[^"]*",status="404"\} 1`, string(body))
 }

@@ -51,17 +51,15 @@ func (m *Metrics) RelayLag(publisher string) func(lag uint64) {
 func (m *Metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		err := next(c)
-		status := c.Response().Status
-		if err != nil {
-			if p, ok := err.(*Problem); ok {
-				status = p.Status
-			}
+		// Answer an error here, through the server's error handler, so the
+		// status counted is the one sent, whatever the error's type.
+		if err := next(c); err != nil {
+			c.Error(err)
 		}
 		route := c.Path()
-		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
+		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(c.Response().Status)).Inc()
 		m.latency.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
-		return err
+		return nil
 	}
 }
 
