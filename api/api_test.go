@@ -1,12 +1,16 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pledger/pledger/aggregates/demo"
 	"github.com/pledger/pledger/api"
@@ -112,4 +116,19 @@ func TestMetricsCountAppends(t *testing.T) {
 	require.Contains(t, string(body), `pledger_http_requests_total{method="POST",route="/v1/projects/:id/risks",status="201"} 1`)
 	require.Contains(t, string(body), `pledger_http_requests_total{method="POST",route="/v1/projects/:id/risks",status="422"} 1`, "a refusal counts with its status")
 	require.Regexp(t, `pledger_http_requests_total\{method="GET",route="[^"]*",status="404"\} 1`, string(body))
+}
+
+// TestRunOnATakenPortFails: Run returns the listen error at once, without
+// waiting for its context to end.
+func TestRunOnATakenPortFails(t *testing.T) {
+	f := demoFixture(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	err = api.New(api.Config{Store: f.store}).Run(context.Background(), ln.Addr().String(), time.Second)
+	require.ErrorContains(t, err, "address already in use")
+	require.Eventually(t, func() bool {
+		buf := make([]byte, 1<<20)
+		return !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "api.(*Server).Run.func")
+	}, 5*time.Second, 10*time.Millisecond, "Run left its shutdown goroutine behind")
 }

@@ -376,14 +376,22 @@ func (s *Server) Run(ctx context.Context, addr string, grace time.Duration) erro
 	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 0 /* SSE streams */, IdleTimeout: 120 * time.Second}
 	srv.RegisterOnShutdown(s.CloseStreams) // Shutdown does not end open event streams by itself
+	failed := make(chan struct{}) // serving ended on its own: no shutdown to wait for
 	done := make(chan error, 1)
 	go func() {
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-failed:
+			done <- nil
+			return
+		}
 		shutdown, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
 		done <- srv.Shutdown(shutdown)
 	}()
 	if err := srv.ListenAndServe(); err != http.ErrServerClosed {
+		close(failed)
+		<-done
 		return err
 	}
 	return <-done
