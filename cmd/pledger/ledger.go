@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/sqlite"
@@ -21,14 +20,19 @@ func openWrite(ctx context.Context, db string) (*sqlite.Store, error) {
 	if err := checkLedgerPath(db); err != nil {
 		return nil, err
 	}
-	return sqlite.Open(ctx, db, sqlite.Options{})
+	return badPath(sqlite.Open(ctx, db, sqlite.Options{}))
+}
+
+// badPath turns the store's refusal of a path into bad input.
+func badPath(s *sqlite.Store, err error) (*sqlite.Store, error) {
+	if errors.Is(err, sqlite.ErrNoLedger) || errors.Is(err, sqlite.ErrBadPath) {
+		return nil, badInput{err}
+	}
+	return s, err
 }
 
 // checkLedgerPath refuses, as bad input, a path that cannot hold a ledger.
 func checkLedgerPath(db string) error {
-	if strings.ContainsAny(db, "?#") {
-		return badInputf("--db %q: the path must not contain '?' or '#'", db)
-	}
 	if info, err := os.Stat(filepath.Dir(db)); err != nil || !info.IsDir() {
 		return badInputf("--db %q: the directory %s does not exist", db, filepath.Dir(db))
 	}
@@ -36,11 +40,7 @@ func checkLedgerPath(db string) error {
 }
 
 func openRead(ctx context.Context, db string) (*sqlite.Store, error) {
-	s, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
-	if errors.Is(err, sqlite.ErrNoLedger) {
-		return nil, badInput{err}
-	}
-	return s, err
+	return badPath(sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true}))
 }
 
 // initLedger creates the ledger file (if needed) and a new signing key pair

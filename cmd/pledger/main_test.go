@@ -118,6 +118,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"bench", "nosuch"},
 		{"init", "--db", filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")},
 		{"init", "--db", filepath.Join(t.TempDir(), "a?b.db")},
+		{"verify", "--db", filepath.Join(t.TempDir(), "a#b.db")},
 		{"verify", "--db", db, "--anchor", "12"},
 		{"serve", "--db", db, "--publish", "http://127.0.0.1:4222"},
 		{"no-such-command"},

@@ -21,6 +21,10 @@ var ErrLocked = errors.New("sqlite: ledger is open for writing by another proces
 // ErrNoLedger means a read-only open found no ledger file.
 var ErrNoLedger = errors.New("sqlite: no ledger at this path")
 
+// ErrBadPath means the path cannot name a ledger: the SQLite driver would
+// read '?' and '#' as the start of connection parameters.
+var ErrBadPath = errors.New("sqlite: bad ledger path")
+
 // Options configure Open. The zero value opens for writing with the wall clock.
 type Options struct {
 	// ReadOnly opens an existing ledger without taking the writer lock, so
@@ -61,7 +65,7 @@ type Store struct {
 // Open opens or, unless read-only, creates the ledger at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("sqlite: ledger path %q must not contain '?' or '#'", path)
+		return nil, fmt.Errorf("%w: %q must not contain '?' or '#'", ErrBadPath, path)
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
