@@ -97,7 +97,7 @@ func (e *Engine) Diff(ctx context.Context, id uuid.UUID, from, to Query) (Diff, 
 		seen[now.key()] = true
 		was, existed := old[now.key()]
 		out := DiffItem{Kind: now.Kind, ID: now.ID, Title: now.Title, Parent: now.Parent}
-		closed := diffClosed[now.Status] && (!existed || was.Status != now.Status)
+		closed := !isOpen(now.Status) && (!existed || was.Status != now.Status)
 		if !existed {
 			d.Added = append(d.Added, out)
 			if closed {
@@ -122,10 +122,6 @@ func (e *Engine) Diff(ctx context.Context, id uuid.UUID, from, to Query) (Diff, 
 	}
 	return d, nil
 }
-
-// diffClosed are the statuses that close an item.
-var diffClosed = map[string]bool{"closed": true, "realised": true, "resolved": true, "validated": true, "invalidated": true,
-	"done": true, "cancelled": true, "accepted": true, "paid": true, "implemented": true, "rejected": true}
 
 // diffItem is one item of a state, flattened.
 type diffItem struct {

@@ -209,13 +209,13 @@ func oneLineOf(r Record) string {
 	case events.ChangeRequestAssessed:
 		var parts []string
 		if n := len(p.BudgetChanges); n > 0 {
-			parts = append(parts, exPlural(n, "budget change"))
+			parts = append(parts, plural(n, "budget change"))
 		}
 		if n := len(p.MilestoneChanges); n > 0 {
-			parts = append(parts, exPlural(n, "milestone move"))
+			parts = append(parts, plural(n, "milestone move"))
 		}
 		if n := len(p.ContractChanges); n > 0 {
-			parts = append(parts, exPlural(n, "contract change"))
+			parts = append(parts, plural(n, "contract change"))
 		}
 		if len(p.ScopeItems) > 0 {
 			parts = append(parts, "a new scope baseline")
@@ -324,7 +324,7 @@ func oneLineOf(r Record) string {
 	case events.VendorRegistered:
 		return "vendor registered: " + p.Name
 	case events.ContractSigned:
-		return fmt.Sprintf("%s signed on %s: %s, %s, %s", p.ContractID, p.SignedOn, p.Title, p.Value, exPlural(len(p.Deliverables), "deliverable"))
+		return fmt.Sprintf("%s signed on %s: %s, %s, %s", p.ContractID, p.SignedOn, p.Title, p.Value, plural(len(p.Deliverables), "deliverable"))
 	case events.ContractAmended:
 		s := fmt.Sprintf("%s amended%s: value moved by %s to %s", p.ContractID, exByCR(p.CRID), p.ValueDelta, p.Value)
 		for _, d := range p.DeliverablesAdded {
@@ -379,7 +379,7 @@ func oneLineOf(r Record) string {
 		return fmt.Sprintf("%s superseded by %s", p.DecisionID, p.By)
 
 	case events.MeetingHeld:
-		return fmt.Sprintf("%s held on %s: %s, %s", p.MeetingID, p.Date, p.Title, exPlural(len(p.Attendees), "attendee"))
+		return fmt.Sprintf("%s held on %s: %s, %s", p.MeetingID, p.Date, p.Title, plural(len(p.Attendees), "attendee"))
 	case events.ActionItemAdded:
 		return fmt.Sprintf("%s added: %s (owner %s, due %s)", p.ActionID, p.Title, p.Owner, p.Due)
 	case events.ActionItemUpdated:
@@ -465,11 +465,4 @@ func exNote(s, note string) string {
 		return s
 	}
 	return s + ": " + note
-}
-
-func exPlural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -60,7 +60,8 @@ func (f RAIDFilter) keep(status, owner, severity string) bool {
 	return statusOK && (f.Owner == "" || f.Owner == owner) && (f.Severity == "" || severity == "" || f.Severity == severity)
 }
 
-// isOpen reports whether an item in status still needs attention.
+// isOpen reports whether an item in status still needs attention; the
+// other statuses close an item (diff lists it as closed).
 func isOpen(status string) bool {
 	switch status {
 	case "closed", "realised", "resolved", "validated", "invalidated", "done", "cancelled", "accepted", "rejected", "paid", "implemented":
