@@ -123,24 +123,37 @@ func (s *Server) serveStream(cl *call) error {
 		return nil
 	}
 
-	sent := after
+	// sent is the position of the last event sent; next is the stream
+	// version a catch-up reads from (1 until an event is sent: a resumed
+	// client names a position, not a version).
+	sent, next := after, uint64(1)
+	send := func(ev events.Event) error {
+		if err := w.event(ev); err != nil {
+			return err
+		}
+		sent, next = ev.Position, ev.Version+1
+		return nil
+	}
 	replay := func() error {
-		for ev, err := range s.cfg.Store.ReadStream(ctx, stream, events.ReadOptions{}) {
+		for ev, err := range s.cfg.Store.ReadStream(ctx, stream, events.ReadOptions{From: next}) {
 			if err != nil {
 				return err
 			}
 			if ev.Position > sent {
-				if err := w.event(ev); err != nil {
+				if err := send(ev); err != nil {
 					return err
 				}
-				sent = ev.Position
 			}
 		}
 		return nil
 	}
-	if err := replay(); err != nil {
-		s.endStream(ctx, err)
-		return nil
+	// A new client starts at the end of the log, read after subscribing:
+	// the feed has everything after it, so only a resumed one catches up.
+	if resume {
+		if err := replay(); err != nil {
+			s.endStream(ctx, err)
+			return nil
+		}
 	}
 
 	keepalive := time.NewTicker(streamKeepalive)
@@ -175,10 +188,9 @@ func (s *Server) serveStream(cl *call) error {
 			if ev.Stream != stream || ev.Position <= sent {
 				continue
 			}
-			if w.event(ev) != nil {
+			if send(ev) != nil {
 				return nil
 			}
-			sent = ev.Position
 		}
 	}
 }
