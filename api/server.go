@@ -43,13 +43,14 @@ type Config struct {
 
 // Server serves the API. Create it with New; it is safe for concurrent use.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	echo   *echo.Echo
-	repo   *aggregates.Repository
-	engine *projections.Engine
-	routes []Route
-	views  *viewCache
+	cfg     Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	repo    *aggregates.Repository
+	engine  *projections.Engine
+	routes  []Route
+	views   *viewCache
+	streams liveStreams
 }
 
 // New returns a server over cfg.Store.
@@ -376,7 +377,7 @@ func (s *Server) Run(ctx context.Context, addr string, grace time.Duration) erro
 	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 0 /* SSE streams */, IdleTimeout: 120 * time.Second}
 	srv.RegisterOnShutdown(s.CloseStreams) // Shutdown does not end open event streams by itself
-	failed := make(chan struct{}) // serving ended on its own: no shutdown to wait for
+	failed := make(chan struct{})          // serving ended on its own: no shutdown to wait for
 	done := make(chan error, 1)
 	go func() {
 		select {

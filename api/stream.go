@@ -92,7 +92,11 @@ func (s *Server) serveStream(cl *call) error {
 	}
 	ctx, cancel := context.WithCancel(cl.Request().Context())
 	defer cancel()
-	defer s.trackStream(cancel)()
+	untrack, open := s.trackStream(cancel)
+	if !open {
+		return problem(http.StatusServiceUnavailable, "stream.unavailable", "", "the server is shutting down")
+	}
+	defer untrack()
 	stream := cl.projectStream()
 	if ok, err := s.streamExists(ctx, stream); err != nil {
 		return err
@@ -244,42 +248,44 @@ func (w *sseWriter) event(ev events.Event) error {
 	return w.rc.Flush()
 }
 
-// liveStreams holds the cancel functions of the event streams being served,
-// by server, for CloseStreams.
-var liveStreams = struct {
-	sync.Mutex
-	m map[*Server]map[*context.CancelFunc]struct{}
-}{m: map[*Server]map[*context.CancelFunc]struct{}{}}
-
-// trackStream registers a stream's cancel function until the returned
-// function is called.
-func (s *Server) trackStream(cancel context.CancelFunc) (untrack func()) {
-	key := &cancel
-	liveStreams.Lock()
-	defer liveStreams.Unlock()
-	if liveStreams.m[s] == nil {
-		liveStreams.m[s] = map[*context.CancelFunc]struct{}{}
-	}
-	liveStreams.m[s][key] = struct{}{}
-	return func() {
-		liveStreams.Lock()
-		defer liveStreams.Unlock()
-		delete(liveStreams.m[s], key)
-		if len(liveStreams.m[s]) == 0 {
-			delete(liveStreams.m, s)
-		}
-	}
+// liveStreams are the cancel functions of the event streams a server is
+// serving, for CloseStreams.
+type liveStreams struct {
+	mu      sync.Mutex
+	cancels map[*context.CancelFunc]struct{}
+	closed  bool // CloseStreams ran: no stream starts any more
 }
 
-// CloseStreams ends every event stream the server is serving. An
-// http.Server's Shutdown waits for requests to finish but does not cancel
-// them, and a stream never finishes by itself: register this with
-// RegisterOnShutdown so a graceful shutdown does not wait out its grace on
-// open streams.
+// trackStream registers a stream's cancel function until untrack is
+// called; once CloseStreams has run it registers nothing and open is false.
+func (s *Server) trackStream(cancel context.CancelFunc) (untrack func(), open bool) {
+	key := &cancel
+	s.streams.mu.Lock()
+	defer s.streams.mu.Unlock()
+	if s.streams.closed {
+		return nil, false
+	}
+	if s.streams.cancels == nil {
+		s.streams.cancels = map[*context.CancelFunc]struct{}{}
+	}
+	s.streams.cancels[key] = struct{}{}
+	return func() {
+		s.streams.mu.Lock()
+		defer s.streams.mu.Unlock()
+		delete(s.streams.cancels, key)
+	}, true
+}
+
+// CloseStreams ends every event stream the server is serving and refuses
+// new ones (503). An http.Server's Shutdown waits for requests to
+// finish but does not cancel them, and a stream never finishes by itself:
+// register this with RegisterOnShutdown so a graceful shutdown does not
+// wait out its grace on open streams.
 func (s *Server) CloseStreams() {
-	liveStreams.Lock()
-	defer liveStreams.Unlock()
-	for cancel := range liveStreams.m[s] {
+	s.streams.mu.Lock()
+	defer s.streams.mu.Unlock()
+	s.streams.closed = true
+	for cancel := range s.streams.cancels {
 		(*cancel)()
 	}
 }

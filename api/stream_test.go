@@ -445,6 +445,9 @@ func TestCloseStreamsEndsOpenStreams(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the stream did not end")
 	}
+	// A stream asked for after (a request that raced the shutdown) is refused.
+	status, _, body := f.do("admin", http.MethodGet, "/v1/projects/"+project+"/events/stream", nil)
+	require.Equal(t, http.StatusServiceUnavailable, status, "%s", body)
 }
 
 func TestEventPages(t *testing.T) {
