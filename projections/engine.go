@@ -40,7 +40,8 @@ type Engine struct {
 	every    int
 
 	mu       sync.Mutex
-	projects map[string]*projectLog // by stream
+	projects map[string]*projectLog             // by stream
+	charters map[string]events.ProjectChartered // by stream; a charter is version 1 and never changes
 }
 
 // projectLog is one project's decoded events and snapshots.
@@ -59,7 +60,8 @@ func NewEngine(source Source, registry *events.Registry, clock func() time.Time,
 	if snapshotEvery <= 0 {
 		snapshotEvery = DefaultSnapshotEvery
 	}
-	return &Engine{source: source, registry: registry, clock: clock, every: snapshotEvery, projects: map[string]*projectLog{}}
+	return &Engine{source: source, registry: registry, clock: clock, every: snapshotEvery,
+		projects: map[string]*projectLog{}, charters: map[string]events.ProjectChartered{}}
 }
 
 func (e *Engine) project(id uuid.UUID) *projectLog {
@@ -321,19 +323,40 @@ func (e *Engine) Projects(ctx context.Context) ([]events.ProjectChartered, error
 		if !strings.HasPrefix(h.Stream, "project-") {
 			continue
 		}
-		for ev, err := range e.source.ReadStream(ctx, h.Stream, events.ReadOptions{ToVersion: 1}) {
-			if err != nil {
-				return nil, err
-			}
-			if p, err := e.registry.Decode(ev); err == nil {
-				if c, ok := p.(events.ProjectChartered); ok {
-					out = append(out, c)
-				}
-			}
+		c, ok, err := e.charter(ctx, h.Stream)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, c)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, nil
+}
+
+// charter returns the charter of a project stream, read once.
+func (e *Engine) charter(ctx context.Context, stream string) (events.ProjectChartered, bool, error) {
+	e.mu.Lock()
+	c, ok := e.charters[stream]
+	e.mu.Unlock()
+	if ok {
+		return c, true, nil
+	}
+	for ev, err := range e.source.ReadStream(ctx, stream, events.ReadOptions{ToVersion: 1}) {
+		if err != nil {
+			return c, false, err
+		}
+		if p, err := e.registry.Decode(ev); err == nil {
+			c, ok = p.(events.ProjectChartered)
+		}
+	}
+	if ok {
+		e.mu.Lock()
+		e.charters[stream] = c
+		e.mu.Unlock()
+	}
+	return c, ok, nil
 }
 
 // Run keeps loaded projects current by following the log from after, until
