@@ -10,9 +10,12 @@ import (
 )
 
 // Append implements events.Store. The append joins the writer's next group
-// commit. A nil error always means committed and a non-nil one means nothing
-// was written: if ctx is cancelled before the writer takes the append, it is
-// dropped and ctx's error returned; once in a transaction it completes.
+// commit. A nil error always means committed. A non-nil one means nothing
+// was written, with one exception: a failed COMMIT (a disk error, say) may
+// still have persisted, as SQLite cannot always tell; retrying with the same
+// event ids is always safe, as an append already committed returns its
+// original result. If ctx is cancelled before the writer takes the append,
+// it is dropped and ctx's error returned; once in a transaction it completes.
 func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedVersion, evs ...events.Proposed) (events.AppendResult, error) {
 	if expected == nil {
 		return events.AppendResult{}, &events.FieldError{Index: -1, Field: "expected_version", Rule: "is required (Any{}, NoStream{} or Exact(n))"}
