@@ -14,6 +14,7 @@ import (
 
 	"github.com/pledger/pledger/aggregates/demo"
 	"github.com/pledger/pledger/api"
+	"github.com/pledger/pledger/events"
 	"github.com/stretchr/testify/require"
 )
 
@@ -131,4 +132,42 @@ func TestRunOnATakenPortFails(t *testing.T) {
 		buf := make([]byte, 1<<20)
 		return !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "api.(*Server).Run.func")
 	}, 5*time.Second, 10*time.Millisecond, "Run left its shutdown goroutine behind")
+}
+
+// TestCachedViewsKeepVendorsApart: the view cache never serves one vendor
+// what it rendered for another, and a write makes the next read fresh.
+func TestCachedViewsKeepVendorsApart(t *testing.T) {
+	f := demoFixture(t)
+	project := demo.ProjectID().String()
+	base := "/v1/projects/" + project
+	nordtel := demo.VendorID("NordTel Carrier GmbH").String()
+	headsets := demo.VendorID("Headset Direct Ltd").String()
+	f.tokens["headsets"] = f.issue(events.RoleVendor, project, headsets)
+	f.issue(events.RoleVendor, project, nordtel) // "vendor" is NordTel again
+
+	type vendorsView struct {
+		Contracts []struct {
+			VendorID string `json:"vendor_id"`
+		} `json:"contracts"`
+	}
+	for round := range 2 { // the second round is answered from the cache
+		for role, vendor := range map[string]string{events.RoleVendor: nordtel, "headsets": headsets} {
+			var v vendorsView
+			f.json(role, http.MethodGet, base+"/vendors", nil, http.StatusOK, &v)
+			require.NotEmpty(t, v.Contracts, "round %d, %s", round, role)
+			for _, c := range v.Contracts {
+				require.Equal(t, vendor, c.VendorID, "round %d: %s sees only its own contracts", round, role)
+			}
+		}
+	}
+
+	var before, after struct {
+		Risks []struct {
+			ID string `json:"id"`
+		} `json:"risks"`
+	}
+	f.json(events.RoleCoordinator, http.MethodGet, base+"/raid", nil, http.StatusOK, &before)
+	f.json(events.RoleCoordinator, http.MethodPost, base+"/risks", map[string]any{"title": "cache", "probability": 1, "impact": 1, "owner": "o"}, http.StatusCreated, nil)
+	f.json(events.RoleCoordinator, http.MethodGet, base+"/raid", nil, http.StatusOK, &after)
+	require.Len(t, after.Risks, len(before.Risks)+1, "the read after a write shows it")
 }
