@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -212,42 +213,38 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 // decode reads the JSON body strictly into v: unknown fields and trailing
 // data are refused, naming the field.
 func (cl *call) decode(v any) error {
-	body, err := io.ReadAll(cl.Request().Body)
-	if err != nil {
-		return problem(http.StatusRequestEntityTooLarge, "body.too_large", "", err.Error())
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	dec := json.NewDecoder(cl.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return badJSON(err)
 	}
 	if err := dec.Decode(new(json.RawMessage)); err != io.EOF {
+		if tooLarge(err) {
+			return badJSON(err)
+		}
 		return problem(http.StatusBadRequest, "body.json", "", "the body must be one JSON object and nothing after it")
 	}
 	return nil
 }
 
+func tooLarge(err error) bool {
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb)
+}
+
 func badJSON(err error) error {
 	var te *json.UnmarshalTypeError
 	msg := err.Error()
-	field := ""
 	switch {
+	case tooLarge(err):
+		return problem(http.StatusRequestEntityTooLarge, "body.too_large", "", msg)
 	case strings.HasPrefix(msg, "json: unknown field "):
-		field = strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`)
+		field := strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`)
 		return problem(http.StatusBadRequest, "body.unknown_field", field, fmt.Sprintf("unknown field %q", field))
-	case asType(err, &te):
-		field = te.Field
-		return problem(http.StatusBadRequest, "body.type", field, fmt.Sprintf("%s must be %s", te.Field, te.Type))
+	case errors.As(err, &te):
+		return problem(http.StatusBadRequest, "body.type", te.Field, fmt.Sprintf("%s must be %s", te.Field, te.Type))
 	}
-	return problem(http.StatusBadRequest, "body.json", field, "the body is not valid JSON: "+msg)
-}
-
-func asType(err error, te **json.UnmarshalTypeError) bool {
-	t, ok := err.(*json.UnmarshalTypeError)
-	if ok {
-		*te = t
-	}
-	return ok
+	return problem(http.StatusBadRequest, "body.json", "", "the body is not valid JSON: "+msg)
 }
 
 // Write is what every write request may carry besides its own fields.
