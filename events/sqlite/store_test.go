@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/sqlite"
 	"github.com/pledger/pledger/events/storetest"
@@ -207,4 +208,62 @@ func first(log iter.Seq2[events.Event, error]) error {
 		return err
 	}
 	return nil
+}
+
+// TestImportRacingAppends: an import that meets appends in flight either
+// runs first (and the appends follow it) or finds the ledger not empty;
+// either way no acknowledged append is lost and the ledger verifies.
+func TestImportRacingAppends(t *testing.T) {
+	ctx := context.Background()
+	src := MustOpen(t, sqlite.Options{})
+	for i := range 20 {
+		_, err := src.Append(ctx, fmt.Sprintf("imported-%d", i%3), events.Any{}, storetest.Event(i))
+		require.NoError(t, err)
+	}
+	log := storetest.ReadAll(t, src, 0)
+
+	for round := range 4 {
+		dst := MustOpen(t, sqlite.Options{})
+		var wg sync.WaitGroup
+		acked := make(chan uuid.UUID, 40)
+		for w := range 4 {
+			wg.Go(func() {
+				for i := range 10 {
+					ev := storetest.Event(i)
+					if _, err := dst.Append(ctx, fmt.Sprintf("writer-%d", w), events.Any{}, ev); err == nil {
+						acked <- ev.ID
+					}
+				}
+			})
+		}
+		if round%2 == 1 { // let the writers in first
+			require.Eventually(t, func() bool { p, _ := dst.CommittedPosition(); return p > 0 }, 10*time.Second, time.Millisecond)
+		}
+		_, importErr := dst.Import(ctx, seq(log), events.VerifyOptions{}, nil)
+		wg.Wait()
+		close(acked)
+		t.Logf("round %d: import: %v", round, importErr)
+		if importErr != nil {
+			require.ErrorIs(t, importErr, events.ErrNotEmpty, "round %d", round)
+		}
+		all := storetest.ReadAll(t, dst, 0)
+		ids := map[uuid.UUID]bool{}
+		for _, ev := range all {
+			ids[ev.ID] = true
+		}
+		n := 0
+		for id := range acked {
+			require.True(t, ids[id], "round %d: an acknowledged append is in the log", round)
+			n++
+		}
+		require.Equal(t, 40, n, "round %d: every append succeeds", round)
+		if importErr == nil {
+			require.Equal(t, log, all[:len(log)], "round %d: the import came first, whole", round)
+		}
+		v, err := events.NewVerifier(events.VerifyOptions{})
+		require.NoError(t, err)
+		for _, ev := range all {
+			require.NoError(t, v.Check(ev), "round %d", round)
+		}
+	}
 }
