@@ -80,12 +80,22 @@ type VerifyOptions struct {
 	// positions are not dense (KurrentDB). With dense positions a gap is a
 	// deleted event.
 	PositionGaps bool
+	// ClockPerStream checks that recorded-at increases within each stream
+	// rather than along the whole log, for engines where several nodes stamp
+	// events with their own clocks (KurrentDB).
+	ClockPerStream bool
 }
 
 type pendingSeal struct {
 	event Event
 	seal  Sealed
 	found bool
+}
+
+// verifiedHead is a stream's last checked event.
+type verifiedHead struct {
+	StreamHead
+	Recorded time.Time
 }
 
 // Verifier checks a whole log fed to it in position order: each stream's
@@ -98,7 +108,7 @@ type Verifier struct {
 	seals        []*pendingSeal // by sealed position
 	byID         map[uuid.UUID]*pendingSeal
 	next         int // first seal whose root is not yet checked
-	heads        map[string]StreamHead
+	heads        map[string]verifiedHead
 	lastPosition uint64
 	lastRecorded time.Time
 	events       uint64
@@ -106,7 +116,7 @@ type Verifier struct {
 
 // NewVerifier returns a Verifier for a log with the given seals.
 func NewVerifier(opts VerifyOptions) (*Verifier, error) {
-	v := &Verifier{opts: opts, heads: map[string]StreamHead{}, byID: map[uuid.UUID]*pendingSeal{}}
+	v := &Verifier{opts: opts, heads: map[string]verifiedHead{}, byID: map[uuid.UUID]*pendingSeal{}}
 	for _, ev := range opts.Seals {
 		if ev.Type != (Sealed{}).EventType() {
 			return nil, problemAt(ev, fmt.Sprintf("the seals stream holds a %s event: only seals belong there", ev.Type))
@@ -146,8 +156,11 @@ func (v *Verifier) Check(ev Event) error {
 	if ev.PrevHash != head.Hash {
 		return problemAt(ev, fmt.Sprintf("prev_hash does not match the hash of version %d: the chain is broken", head.Version))
 	}
-	if !ev.RecordedAt.After(v.lastRecorded) {
+	if !v.opts.ClockPerStream && !ev.RecordedAt.After(v.lastRecorded) {
 		return problemAt(ev, "recorded_at does not increase along the log: events reordered")
+	}
+	if !ev.RecordedAt.After(head.Recorded) {
+		return problemAt(ev, "recorded_at does not increase along its stream: events reordered")
 	}
 	if ev.Stream == SealsStream {
 		if ev.Type != (Sealed{}).EventType() {
@@ -157,7 +170,7 @@ func (v *Verifier) Check(ev Event) error {
 			return err
 		}
 	}
-	v.heads[ev.Stream] = StreamHead{Stream: ev.Stream, Version: ev.Version, Hash: ev.Hash}
+	v.heads[ev.Stream] = verifiedHead{StreamHead{Stream: ev.Stream, Version: ev.Version, Hash: ev.Hash}, ev.RecordedAt}
 	v.lastPosition, v.lastRecorded = ev.Position, ev.RecordedAt
 	v.events++
 	return nil
@@ -205,7 +218,7 @@ func (v *Verifier) checkSealsBefore(position uint64) error {
 		}
 		heads := make([]StreamHead, 0, len(v.heads))
 		for _, h := range v.heads {
-			heads = append(heads, h)
+			heads = append(heads, h.StreamHead)
 		}
 		if len(heads) != p.seal.Streams || MerkleRoot(heads) != p.seal.Root {
 			return problemAt(p.event, fmt.Sprintf("seal's Merkle root does not match the %d stream heads at position %d: events before it were deleted, truncated or altered", len(heads), p.seal.Position))

@@ -212,6 +212,7 @@ func TestVerifierFindsTampering(t *testing.T) {
 		tamper func(log []events.Event) []events.Event
 		seals  func(tampered []events.Event) []events.Event // the Seals option; sealsOf(tampered) if nil
 		gaps   bool
+		clocks bool // ClockPerStream
 		want   want
 	}{
 		{
@@ -385,6 +386,15 @@ func TestVerifierFindsTampering(t *testing.T) {
 			},
 			want: want{"project-b", 3, posB3, "recorded_at does not increase along the log: events reordered", false},
 		},
+		{
+			name: "recorded_at going backwards in its stream, with per-stream clocks",
+			tamper: func(log []events.Event) []events.Event {
+				log[posB3-1].RecordedAt = log[posB2-1].RecordedAt
+				return rechain(log)
+			},
+			clocks: true,
+			want:   want{"project-b", 3, posB3, "recorded_at does not increase along its stream: events reordered", false},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -397,7 +407,7 @@ func TestVerifierFindsTampering(t *testing.T) {
 			if c.tamper != nil {
 				log = c.tamper(log)
 			}
-			opts := events.VerifyOptions{Key: pub, PositionGaps: c.gaps, Seals: sealsOf(log)}
+			opts := events.VerifyOptions{Key: pub, PositionGaps: c.gaps, ClockPerStream: c.clocks, Seals: sealsOf(log)}
 			if c.seals != nil {
 				opts.Seals = c.seals(log)
 			}
@@ -423,6 +433,23 @@ func TestVerifierFindsTampering(t *testing.T) {
 				p.Stream, p.Version, p.Position, p.EventID, p.What), err.Error())
 		})
 	}
+}
+
+func TestVerifierWithPerStreamClocksAllowsAStepBackAcrossStreams(t *testing.T) {
+	t.Parallel()
+	pub, priv := testKey(1)
+	log := standardLog(t, priv, 1)
+	// Another node's clock is behind: B4, the last event, is stamped before
+	// A5, which precedes it in the log, but still after B3.
+	last := len(log) - 1
+	log[last].RecordedAt = log[last-1].RecordedAt.Add(-time.Nanosecond)
+	log = rechain(log)
+	opts := events.VerifyOptions{Key: pub, ClockPerStream: true, Seals: sealsOf(log)}
+	_, _, err := verifyLog(opts, log)
+	require.NoError(t, err)
+	opts.ClockPerStream = false
+	_, _, err = verifyLog(opts, log)
+	require.ErrorContains(t, err, "recorded_at does not increase along the log")
 }
 
 func TestVerifierWithoutKeyCannotTellAForgedSeal(t *testing.T) {
