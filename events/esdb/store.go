@@ -1,0 +1,491 @@
+package esdb
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"github.com/google/uuid"
+
+	"github.com/pledger/pledger/events"
+)
+
+// Config says which KurrentDB to use and which ledger in it.
+type Config struct {
+	// URL is a KurrentDB connection string, for example
+	// esdb://127.0.0.1:2113?tls=false or
+	// esdb+discover://admin:changeit@cluster.example:2113 for a cluster.
+	URL string
+	// Ledger names this ledger's streams (LEDGER:project-…); several ledgers
+	// can share a cluster. Default "pledger".
+	Ledger string
+	// Log receives resubscription warnings. Default: discarded.
+	Log *slog.Logger
+	// Clock stamps recorded-at. Default time.Now.
+	Clock func() time.Time
+}
+
+// DefaultLedger is the ledger name when Config.Ledger is empty.
+const DefaultLedger = "pledger"
+
+// Store is pledger's event log in KurrentDB. It is safe for concurrent use,
+// also by several processes on one cluster: every append checks the
+// stream's revision on the server.
+type Store struct {
+	client *esdb.Client
+	names  naming
+	log    *slog.Logger
+	clock  func() time.Time
+
+	mu       sync.Mutex
+	recorded time.Time // the last recorded-at this process stamped
+}
+
+var _ events.Store = (*Store)(nil)
+
+// Open connects to KurrentDB. The client connects lazily, so a server that
+// is down is reported by the first operation, not here.
+func Open(cfg Config) (*Store, error) {
+	if cfg.Ledger == "" {
+		cfg.Ledger = DefaultLedger
+	}
+	names, err := newNaming(cfg.Ledger)
+	if err != nil {
+		return nil, err
+	}
+	conf, err := esdb.ParseConnectionString(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("esdb: connection string: %w", err)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	conf.Logger = clientLog(cfg.Log)
+	client, err := esdb.NewClient(conf)
+	if err != nil {
+		return nil, fmt.Errorf("esdb: %w", err)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	return &Store{client: client, names: names, log: cfg.Log, clock: cfg.Clock}, nil
+}
+
+// clientLog sends the client's own messages to log, a level down: the
+// client warns about every failed discovery attempt, which the operation's
+// error already reports.
+func clientLog(log *slog.Logger) esdb.LoggingFunc {
+	levels := map[esdb.LogLevel]slog.Level{esdb.LogError: slog.LevelWarn, esdb.LogWarn: slog.LevelInfo}
+	return func(level esdb.LogLevel, format string, args ...any) {
+		lvl, ok := levels[level]
+		if !ok {
+			lvl = slog.LevelDebug
+		}
+		log.Log(context.Background(), lvl, "esdb client: "+fmt.Sprintf(format, args...))
+	}
+}
+
+// Close closes the connection.
+func (s *Store) Close() error { return s.client.Close() }
+
+// retryWindow is how many of a stream's last events an append looks at for
+// its own ids: KurrentDB keeps no index by event id, so a retried append with
+// Any, or an id reused in the same stream, is recognised only this far back.
+const retryWindow = 32
+
+// maxAnyAttempts bounds the re-reads of an Any append that keeps losing the
+// race for the stream's head.
+const maxAnyAttempts = 50
+
+// Append implements events.Store. It reads the stream's head, stamps the
+// events (versions, recorded-at, hash chain) and appends them with the
+// head's revision as the expected one, so two writers can never extend the
+// chain from the same head; then it reads them back for their positions.
+func (s *Store) Append(ctx context.Context, stream string, expected events.ExpectedVersion, batch ...events.Proposed) (events.AppendResult, error) {
+	prepared, err := events.PrepareAppend(stream, batch)
+	if err != nil {
+		return events.AppendResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return events.AppendResult{}, err
+	}
+	name := s.names.remote(stream)
+	for attempt := 1; ; attempt++ {
+		recent, err := s.readBack(ctx, name, len(prepared)+retryWindow)
+		if err != nil {
+			return events.AppendResult{}, err
+		}
+		var head events.Event
+		if len(recent) > 0 {
+			head = recent[len(recent)-1]
+		}
+		if res, done, err := s.settled(ctx, stream, expected, prepared, head, recent); done {
+			return res, err
+		}
+		stamped := s.stamp(prepared, stream, head)
+		data := make([]esdb.EventData, len(stamped))
+		for i, ev := range stamped {
+			if data[i], err = eventData(ev); err != nil {
+				return events.AppendResult{}, err
+			}
+		}
+		_, err = s.client.AppendToStream(ctx, name, esdb.AppendToStreamOptions{ExpectedRevision: expectedRevision(head.Version)}, data...)
+		if isCode(err, esdb.ErrorCodeWrongExpectedVersion) {
+			// Another writer moved the head between our read and our append.
+			// Any tries again from the new head; anything else re-reads to
+			// say whether it is a conflict or a retry that already landed.
+			if _, isAny := expected.(events.Any); isAny && attempt >= maxAnyAttempts {
+				return events.AppendResult{}, fmt.Errorf("esdb: append to %q: lost the race for the head %d times", stream, attempt)
+			}
+			continue
+		}
+		if err != nil {
+			return events.AppendResult{}, translate(ctx, "append to "+stream, err)
+		}
+		return s.readWritten(ctx, stream, head.Version+1, stamped)
+	}
+}
+
+// settled decides an append without writing when the stream already answers
+// it: a retry of an append that landed (the first result again), an id
+// already used, or a version conflict. done is false when the append should
+// go ahead.
+func (s *Store) settled(ctx context.Context, stream string, expected events.ExpectedVersion, batch []events.Proposed, head events.Event, recent []events.Event) (events.AppendResult, bool, error) {
+	if res, found, err := matchRetry(stream, batch, recent); found {
+		return res, true, err
+	}
+	if expected.Allows(head.Version) {
+		return events.AppendResult{}, false, nil
+	}
+	// An exact expectation behind the head may be a retry whose events were
+	// followed by more than the retry window: look where they would be.
+	if exact, ok := exactVersion(expected); ok && exact < head.Version {
+		var there []events.Event
+		for ev, err := range s.ReadStream(ctx, stream, events.ReadOptions{From: exact + 1, ToVersion: exact + uint64(len(batch))}) {
+			if err != nil {
+				return events.AppendResult{}, true, err
+			}
+			there = append(there, ev)
+		}
+		if res, found, err := matchRetry(stream, batch, there); found {
+			return res, true, err
+		}
+	}
+	return events.AppendResult{}, true, &events.VersionConflictError{Stream: stream, Expected: expected, Actual: head.Version}
+}
+
+// exactVersion returns the version an expectation names, if it names one.
+func exactVersion(expected events.ExpectedVersion) (uint64, bool) {
+	switch e := expected.(type) {
+	case events.Exact:
+		return uint64(e), true
+	case events.NoStream:
+		return 0, true
+	}
+	return 0, false
+}
+
+// matchRetry looks for the batch's ids among a stream's events. All of them,
+// in order and together, is a retry: the stored events are the answer. Some
+// of them is a reused id.
+func matchRetry(stream string, batch []events.Proposed, stored []events.Event) (events.AppendResult, bool, error) {
+	at := map[uuid.UUID]int{}
+	for i, ev := range stored {
+		at[ev.ID] = i
+	}
+	first, found := at[batch[0].ID]
+	matched := 0
+	for i, p := range batch {
+		j, ok := at[p.ID]
+		if ok {
+			matched++
+		}
+		if ok != found || (ok && j != first+i) {
+			found = false
+		}
+	}
+	switch {
+	case matched == 0:
+		return events.AppendResult{}, false, nil
+	case found && matched == len(batch):
+		return events.AppendResult{Events: slices.Clone(stored[first : first+len(batch)])}, true, nil
+	default:
+		return events.AppendResult{}, true, fmt.Errorf("%w: %d of the batch's %d ids are already in stream %q", events.ErrDuplicateID, matched, len(batch), stream)
+	}
+}
+
+// stamp places the batch after head: versions, recorded-at and the hash
+// chain. Recorded-at strictly increases in the stream and, within this
+// process, along the log; across several nodes it follows their clocks.
+func (s *Store) stamp(batch []events.Proposed, stream string, head events.Event) []events.Event {
+	s.mu.Lock()
+	now := s.clock().UTC().Round(0)
+	now = latest(now, s.recorded.Add(time.Nanosecond), head.RecordedAt.Add(time.Nanosecond))
+	s.recorded = now.Add(time.Duration(len(batch)-1) * time.Nanosecond)
+	s.mu.Unlock()
+	out := make([]events.Event, len(batch))
+	prev := head.Hash
+	for i, p := range batch {
+		out[i] = events.Stamp(p, stream, head.Version+1+uint64(i), 0, now.Add(time.Duration(i)), prev)
+		prev = out[i].Hash
+	}
+	return out
+}
+
+func latest(ts ...time.Time) time.Time {
+	return slices.MaxFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+}
+
+// readWritten reads back what an append wrote, for the positions only the
+// server knows, and checks it is what was sent.
+func (s *Store) readWritten(ctx context.Context, stream string, from uint64, sent []events.Event) (events.AppendResult, error) {
+	var got []events.Event
+	for ev, err := range s.ReadStream(ctx, stream, events.ReadOptions{From: from, ToVersion: from + uint64(len(sent)) - 1}) {
+		if err != nil {
+			return events.AppendResult{}, err
+		}
+		got = append(got, ev)
+	}
+	for i := range sent {
+		if i >= len(got) || got[i].ID != sent[i].ID || got[i].Hash != sent[i].Hash {
+			return events.AppendResult{}, fmt.Errorf("esdb: append to %q succeeded but reading it back found other events at version %d", stream, from+uint64(i))
+		}
+	}
+	return events.AppendResult{Events: got}, nil
+}
+
+// readBack returns up to n of a stream's last events, oldest first.
+func (s *Store) readBack(ctx context.Context, name string, n int) ([]events.Event, error) {
+	var out []events.Event
+	for ev, err := range s.readStream(ctx, name, esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.End{}}, uint64(n)) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// ReadStream implements events.Store.
+func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadOptions) iter.Seq2[events.Event, error] {
+	return func(yield func(events.Event, error) bool) {
+		from := max(opts.From, 1)
+		count := uint64(math.MaxInt64)
+		if opts.ToVersion != 0 {
+			if opts.ToVersion < from {
+				return
+			}
+			count = opts.ToVersion - from + 1
+		}
+		read := s.readStream(ctx, s.names.remote(stream), esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Revision(revisionOf(from))}, count)
+		for ev, err := range read {
+			if err == nil && !opts.RecordedBy.IsZero() && ev.RecordedAt.After(opts.RecordedBy) {
+				return // recorded-at increases along a stream
+			}
+			if !yield(ev, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// readStream reads one KurrentDB stream. A stream that does not exist reads
+// as empty: the client reports that on the first receive, not on the call.
+func (s *Store) readStream(ctx context.Context, name string, opts esdb.ReadStreamOptions, count uint64) iter.Seq2[events.Event, error] {
+	return func(yield func(events.Event, error) bool) {
+		rs, err := s.client.ReadStream(ctx, name, opts, count)
+		if err != nil {
+			yield(events.Event{}, translate(ctx, "read "+name, err))
+			return
+		}
+		defer rs.Close()
+		for {
+			resolved, err := rs.Recv()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if isCode(err, esdb.ErrorCodeResourceNotFound) {
+				return
+			}
+			if err != nil {
+				yield(events.Event{}, translate(ctx, "read "+name, err))
+				return
+			}
+			ev, err := s.names.recordedEvent(resolved.OriginalEvent())
+			if !yield(ev, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// allPage is how many $all records one read asks for.
+const allPage = 512
+
+// ReadAll implements events.Store: this ledger's events after a position,
+// up to the last record of $all when the read began. $all holds every
+// ledger and the server's own records; those are skipped.
+func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[events.Event, error] {
+	return func(yield func(events.Event, error) bool) {
+		end, err := s.lastRecord(ctx, esdb.End{})
+		if err != nil || end == nil {
+			if err != nil {
+				yield(events.Event{}, err)
+			}
+			return
+		}
+		from, err := s.startAfter(ctx, after)
+		if err != nil {
+			yield(events.Event{}, err)
+			return
+		}
+		var start esdb.AllPosition = from
+		if after == 0 {
+			start = esdb.Start{}
+		}
+		for {
+			n := 0
+			for r, err := range s.readAll(ctx, esdb.ReadAllOptions{Direction: esdb.Forwards, From: start}, allPage) {
+				if err != nil {
+					yield(events.Event{}, err)
+					return
+				}
+				n++
+				if comparePositions(r.Position, from) <= 0 {
+					continue // a read starts at its position; the resume point itself is done
+				}
+				if comparePositions(r.Position, *end) > 0 {
+					return
+				}
+				from, start = r.Position, r.Position
+				if _, ours := s.names.local(r.StreamID); !ours || isSystem(r) {
+					continue
+				}
+				ev, err := s.names.recordedEvent(r)
+				if !yield(ev, err) || err != nil {
+					return
+				}
+			}
+			if n < allPage || comparePositions(from, *end) >= 0 {
+				return
+			}
+		}
+	}
+}
+
+// comparePositions orders $all positions as the server does.
+func comparePositions(a, b esdb.Position) int {
+	return cmp.Or(cmp.Compare(a.Commit, b.Commit), cmp.Compare(a.Prepare, b.Prepare))
+}
+
+// startAfter is the $all position just before the first event after ours.
+func (s *Store) startAfter(ctx context.Context, after uint64) (esdb.Position, error) {
+	if after == 0 {
+		return esdb.Position{}, nil
+	}
+	last, err := s.lastRecord(ctx, esdb.Position{Commit: after, Prepare: after})
+	if err != nil {
+		return esdb.Position{}, err
+	}
+	return resumeAfter(after, last), nil
+}
+
+// lastRecord returns the position of the last $all record before from, or
+// nil when there is none.
+func (s *Store) lastRecord(ctx context.Context, from esdb.AllPosition) (*esdb.Position, error) {
+	for r, err := range s.readAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: from}, 1) {
+		if err != nil {
+			return nil, err
+		}
+		return &r.Position, nil
+	}
+	return nil, nil
+}
+
+// readAll reads raw $all records.
+func (s *Store) readAll(ctx context.Context, opts esdb.ReadAllOptions, count uint64) iter.Seq2[*esdb.RecordedEvent, error] {
+	return func(yield func(*esdb.RecordedEvent, error) bool) {
+		rs, err := s.client.ReadAll(ctx, opts, count)
+		if err != nil {
+			yield(nil, translate(ctx, "read $all", err))
+			return
+		}
+		defer rs.Close()
+		for {
+			resolved, err := rs.Recv()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				yield(nil, translate(ctx, "read $all", err))
+				return
+			}
+			if r := resolved.OriginalEvent(); r != nil && !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Subscribe implements events.Store with a $all subscription filtered to
+// this ledger's streams, reopened after every drop.
+func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Event, error] {
+	return func(yield func(events.Event, error) bool) {
+		from, err := s.startAfter(ctx, after)
+		if err != nil {
+			if ctx.Err() == nil {
+				yield(events.Event{}, err)
+			}
+			return
+		}
+		var start esdb.AllPosition = from
+		if after == 0 {
+			start = esdb.Start{}
+		}
+		f := follower{names: s.names, open: s.subscribeAll, backoff: defaultBackoff, log: s.log}
+		for ev, err := range f.follow(ctx, start) {
+			if !yield(ev, err) {
+				return
+			}
+		}
+	}
+}
+
+func (s *Store) subscribeAll(ctx context.Context, from esdb.AllPosition) (subscription, error) {
+	return s.client.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{
+		From:   from,
+		Filter: &esdb.SubscriptionFilter{Type: esdb.StreamFilterType, Prefixes: []string{s.names.prefix}},
+	})
+}
+
+// Heads implements events.Store by reading the ledger to the end of $all:
+// KurrentDB has no consistent snapshot of many streams' heads, but a forward
+// read of $all up to one position is one. Its cost grows with the ledger;
+// it runs when sealing, not on the request path.
+func (s *Store) Heads(ctx context.Context) (uint64, []events.StreamHead, error) {
+	heads := map[string]events.StreamHead{}
+	var position uint64
+	for ev, err := range s.ReadAll(ctx, 0) {
+		if err != nil {
+			return 0, nil, err
+		}
+		heads[ev.Stream] = events.StreamHead{Stream: ev.Stream, Version: ev.Version, Hash: ev.Hash}
+		position = ev.Position
+	}
+	out := make([]events.StreamHead, 0, len(heads))
+	for _, h := range heads {
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b events.StreamHead) int { return cmp.Compare(a.Stream, b.Stream) })
+	return position, out, nil
+}

@@ -1,0 +1,140 @@
+package esdb_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/esdb"
+	"github.com/pledger/pledger/events/esdb/esdbtest"
+	"github.com/pledger/pledger/events/storetest"
+)
+
+// The contract run needs a KurrentDB server, for example a single node with
+// security off:
+//
+//	docker run -d -p 2113:2113 -e KURRENTDB_INSECURE=true -e KURRENTDB_RUN_PROJECTIONS=None \
+//	  docker.kurrent.io/kurrent-latest/kurrentdb:latest
+//	PLEDGER_ESDB_URL='esdb://127.0.0.1:2113?tls=false' go test -race ./events/esdb
+//
+// Each test gets a ledger of its own (a random stream prefix), so runs never
+// see each other's events and nothing needs cleaning up.
+func TestContract(t *testing.T) {
+	url := os.Getenv("PLEDGER_ESDB_URL")
+	if url == "" {
+		t.Skip("set PLEDGER_ESDB_URL (e.g. esdb://127.0.0.1:2113?tls=false) to run the store contract against a KurrentDB server; see docs/operations.md")
+	}
+	storetest.RunWithCaveats(t, func(t *testing.T) events.Store {
+		s, err := esdb.Open(esdb.Config{URL: url, Ledger: randomLedger(t)})
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		return s
+	}, caveats)
+}
+
+// TestContractOnTheModel runs the same suite through the real client against
+// esdbtest's in-process model of a node, so every code path of the store is
+// exercised in every CI run, without a server.
+func TestContractOnTheModel(t *testing.T) {
+	node := esdbtest.Start(t)
+	storetest.RunWithCaveats(t, func(t *testing.T) events.Store {
+		s, err := esdb.Open(esdb.Config{URL: node.URL(), Ledger: randomLedger(t)})
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		return s
+	}, caveats)
+}
+
+// caveats are what KurrentDB cannot promise (see the package comment).
+var caveats = storetest.Caveats{ClockPerStream: true, IDsPerStream: true}
+
+func randomLedger(t *testing.T) string {
+	b := make([]byte, 8)
+	_, err := rand.Read(b)
+	require.NoError(t, err)
+	return "t" + hex.EncodeToString(b)
+}
+
+func TestOpenRefusesBadConfiguration(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  esdb.Config
+		want string
+	}{
+		{"not a connection string", esdb.Config{URL: "http://127.0.0.1:2113"}, "esdb: connection string"},
+		{"empty URL", esdb.Config{}, "esdb: connection string"},
+		{"a ledger name with the separator", esdb.Config{URL: "esdb://127.0.0.1:2113?tls=false", Ledger: "a:b"}, `esdb: ledger "a:b"`},
+	} {
+		_, err := esdb.Open(c.cfg)
+		require.ErrorContains(t, err, c.want, c.name)
+	}
+}
+
+// A server that is not there is reported by the first operation, as
+// unavailable, within the client's discovery attempts; nothing hangs and no
+// append is half done.
+func TestAServerThatIsDownIsUnavailable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close()) // nothing listens here now
+
+	s, err := esdb.Open(esdb.Config{URL: "esdb://" + addr + "?tls=false&maxDiscoverAttempts=2&discoveryInterval=10&gossipTimeout=1"})
+	require.NoError(t, err, "the client connects lazily")
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	_, err = s.Append(ctx, "project-1", events.NoStream{}, storetest.Event(1))
+	require.ErrorIs(t, err, esdb.ErrUnavailable)
+	for _, err := range s.ReadAll(ctx, 0) {
+		require.ErrorIs(t, err, esdb.ErrUnavailable)
+	}
+	require.NoError(t, ctx.Err(), "answered before the deadline")
+}
+
+// A subscription that the node drops (a leader change, a restart) is
+// reopened from the last event delivered: the consumer sees every event
+// once, in order, and no error.
+func TestSubscribeSurvivesDrops(t *testing.T) {
+	node := esdbtest.Start(t)
+	var logged strings.Builder
+	s, err := esdb.Open(esdb.Config{URL: node.URL(), Ledger: randomLedger(t), Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	require.NoError(t, err)
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	// A node sends what it has as fast as the client takes it, so a drop
+	// lands after the events already sent: each drop below hits a live
+	// subscription with events still to deliver behind it.
+	const total = 60
+	storetest.AppendSpread(t, s, 0, 30)
+	var got []events.Event
+	for ev, err := range s.Subscribe(ctx, 0) {
+		require.NoError(t, err)
+		got = append(got, ev)
+		switch len(got) {
+		case 10, 38:
+			node.DropSubscriptions()
+		case 30:
+			storetest.AppendSpread(t, s, 30, 45)
+		case 45:
+			storetest.AppendSpread(t, s, 45, total)
+		}
+		if len(got) == total {
+			break
+		}
+	}
+	require.Equal(t, storetest.ReadAll(t, s, 0), got)
+	require.Equal(t, 2, strings.Count(logged.String(), "resubscribing"), "one reopening per drop")
+}
