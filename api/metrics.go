@@ -77,6 +77,9 @@ type MeteredStore struct {
 // Store wraps s so its appends show on /metrics.
 func (m *Metrics) Store(s Store) *MeteredStore { return &MeteredStore{Store: s, m: m} }
 
+// LogShape is the shape of the measured store's log.
+func (s *MeteredStore) LogShape() events.LogShape { return events.ShapeOf(s.Store) }
+
 // Append implements events.Store.
 func (s *MeteredStore) Append(ctx context.Context, stream string, expected events.ExpectedVersion, evs ...events.Proposed) (events.AppendResult, error) {
 	start := time.Now()

@@ -520,7 +520,9 @@ func verifyLedger(ctx context.Context, store Store) (Verification, error) {
 			seals = append(seals, ev)
 		}
 	}
-	v, err := events.NewVerifier(events.VerifyOptions{Seals: seals, PositionGaps: true})
+	shape := events.ShapeOf(store)
+	shape.PositionGaps = true
+	v, err := events.NewVerifier(events.VerifyOptions{Seals: seals, LogShape: shape})
 	if err != nil {
 		return Verification{Problem: asProblem(err)}, nil
 	}

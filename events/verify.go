@@ -76,6 +76,14 @@ type VerifyOptions struct {
 	Seals []Event
 	// Anchors are seals recorded outside the ledger; each must be present.
 	Anchors []Anchor
+	// LogShape allows for an engine whose log is not dense or not stamped by
+	// one clock.
+	LogShape
+}
+
+// LogShape says how a store's log differs from the embedded store's: dense
+// positions, and recorded-at stamped by one clock along the whole log.
+type LogShape struct {
 	// PositionGaps allows gaps between global positions, for engines whose
 	// positions are not dense (KurrentDB). With dense positions a gap is a
 	// deleted event.
@@ -84,6 +92,15 @@ type VerifyOptions struct {
 	// rather than along the whole log, for engines where several nodes stamp
 	// events with their own clocks (KurrentDB).
 	ClockPerStream bool
+}
+
+// ShapeOf returns the shape of a store's log: the zero LogShape unless the
+// store has a LogShape method saying otherwise.
+func ShapeOf(s Store) LogShape {
+	if shaped, ok := s.(interface{ LogShape() LogShape }); ok {
+		return shaped.LogShape()
+	}
+	return LogShape{}
 }
 
 type pendingSeal struct {

@@ -70,13 +70,13 @@ func TestVerifierPassesAValidLog(t *testing.T) {
 		{
 			"dense positions, gaps allowed",
 			standardLog(t, priv, 1),
-			events.VerifyOptions{Key: pub, PositionGaps: true},
+			events.VerifyOptions{Key: pub, LogShape: events.LogShape{PositionGaps: true}},
 			events.Summary{Events: 13, Streams: 4, Seals: 2, LastPosition: 13, SignaturesChecked: true},
 		},
 		{
 			"sparse positions, gaps allowed",
 			standardLog(t, priv, 10),
-			events.VerifyOptions{Key: pub, PositionGaps: true},
+			events.VerifyOptions{Key: pub, LogShape: events.LogShape{PositionGaps: true}},
 			events.Summary{Events: 13, Streams: 4, Seals: 2, LastPosition: 130, SignaturesChecked: true},
 		},
 		{
@@ -407,7 +407,7 @@ func TestVerifierFindsTampering(t *testing.T) {
 			if c.tamper != nil {
 				log = c.tamper(log)
 			}
-			opts := events.VerifyOptions{Key: pub, PositionGaps: c.gaps, ClockPerStream: c.clocks, Seals: sealsOf(log)}
+			opts := events.VerifyOptions{Key: pub, LogShape: events.LogShape{PositionGaps: c.gaps, ClockPerStream: c.clocks}, Seals: sealsOf(log)}
 			if c.seals != nil {
 				opts.Seals = c.seals(log)
 			}
@@ -444,7 +444,7 @@ func TestVerifierWithPerStreamClocksAllowsAStepBackAcrossStreams(t *testing.T) {
 	last := len(log) - 1
 	log[last].RecordedAt = log[last-1].RecordedAt.Add(-time.Nanosecond)
 	log = rechain(log)
-	opts := events.VerifyOptions{Key: pub, ClockPerStream: true, Seals: sealsOf(log)}
+	opts := events.VerifyOptions{Key: pub, LogShape: events.LogShape{ClockPerStream: true}, Seals: sealsOf(log)}
 	_, _, err := verifyLog(opts, log)
 	require.NoError(t, err)
 	opts.ClockPerStream = false

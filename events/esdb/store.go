@@ -94,6 +94,13 @@ func clientLog(log *slog.Logger) esdb.LoggingFunc {
 	}
 }
 
+// LogShape says the log has gaps between positions (they are byte offsets
+// in a log shared with other ledgers and the server's own records) and that
+// recorded-at follows the clocks of the nodes that appended.
+func (s *Store) LogShape() events.LogShape {
+	return events.LogShape{PositionGaps: true, ClockPerStream: true}
+}
+
 // Close closes the connection.
 func (s *Store) Close() error { return s.client.Close() }
 

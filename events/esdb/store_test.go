@@ -55,7 +55,7 @@ func TestContractOnTheModel(t *testing.T) {
 }
 
 // caveats are what KurrentDB cannot promise (see the package comment).
-var caveats = storetest.Caveats{ClockPerStream: true, IDsPerStream: true}
+var caveats = storetest.Caveats{IDsPerStream: true}
 
 func randomLedger(t *testing.T) string {
 	b := make([]byte, 8)
