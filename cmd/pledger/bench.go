@@ -93,14 +93,16 @@ func (a *app) benchStoreCommand() *cobra.Command {
 // sealKept gives a kept bench ledger a signing key and a seal, so it can be
 // inspected and verified like any other.
 func (a *app) sealKept(cmd *cobra.Command, db string) error {
-	if _, err := initLedger(cmd.Context(), db); err != nil {
+	kept := *a
+	kept.db, kept.store = db, storeSQLite
+	if _, err := kept.initLedger(cmd.Context()); err != nil {
 		return err
 	}
 	key, err := loadPrivateKey(db)
 	if err != nil {
 		return err
 	}
-	store, err := openWrite(cmd.Context(), db)
+	store, err := kept.openWrite(cmd.Context())
 	if err != nil {
 		return err
 	}

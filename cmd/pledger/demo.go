@@ -6,7 +6,6 @@ import (
 	"github.com/pledger/pledger/aggregates"
 	"github.com/pledger/pledger/aggregates/demo"
 	"github.com/pledger/pledger/events"
-	"github.com/pledger/pledger/events/sqlite"
 	"github.com/spf13/cobra"
 )
 
@@ -19,7 +18,7 @@ func (a *app) demoCommand() *cobra.Command {
 			"risks realised, a disputed deliverable, invoices at every stage, people joining and leaving.\n" +
 			"Recorded times follow the story. The ledger must be empty.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			summary, err := seedDemo(cmd, a.db)
+			summary, err := a.seedDemo(cmd)
 			if err != nil {
 				return err
 			}
@@ -27,7 +26,7 @@ func (a *app) demoCommand() *cobra.Command {
 				return a.printJSON(summary)
 			}
 			fmt.Fprintf(a.stdout, "wrote the demo project %s (%s): %d events from %d commands into %s\n",
-				summary.Code, summary.ProjectID, summary.Events, summary.Commands, a.db)
+				summary.Code, summary.ProjectID, summary.Events, summary.Commands, a.location())
 			return nil
 		},
 	}
@@ -35,10 +34,10 @@ func (a *app) demoCommand() *cobra.Command {
 	return cmd
 }
 
-// seedDemo writes the demo into the empty ledger at db.
-func seedDemo(cmd *cobra.Command, db string) (demo.Summary, error) {
+// seedDemo writes the demo into the empty ledger.
+func (a *app) seedDemo(cmd *cobra.Command) (demo.Summary, error) {
 	clock := &demo.Clock{}
-	store, err := sqlite.Open(cmd.Context(), db, sqlite.Options{Clock: clock.Now})
+	store, err := a.openLedger(cmd.Context(), false, clock.Now)
 	if err != nil {
 		return demo.Summary{}, err
 	}
@@ -48,7 +47,7 @@ func seedDemo(cmd *cobra.Command, db string) (demo.Summary, error) {
 		return demo.Summary{}, err
 	}
 	if end > 0 {
-		return demo.Summary{}, badInputf("%s already holds %d events: the demo is written into an empty ledger (pick a new --db)", db, end)
+		return demo.Summary{}, errNotEmpty{fmt.Errorf("%s already holds events up to position %d: the demo is written into an empty ledger (pick a new --db or --esdb-ledger)", a.location(), end)}
 	}
 	return demo.Seed(cmd.Context(), aggregates.NewRepository(store, events.NewCatalogue()), clock)
 }

@@ -270,7 +270,7 @@ func (a *app) statusReport(ctx context.Context, s *viewSession, from, to string)
 
 // publishReport records a rendered report through the same command users run.
 func (a *app) publishReport(ctx context.Context, project uuid.UUID, r projections.StatusReport) error {
-	store, err := openWrite(ctx, a.db)
+	store, err := a.openWrite(ctx)
 	if err != nil {
 		return err
 	}

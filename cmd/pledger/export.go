@@ -18,7 +18,7 @@ func (a *app) exportCommand() *cobra.Command {
 				return badInputf("--format %q: the only format is jsonl", format)
 			}
 			ctx := cmd.Context()
-			store, err := openRead(ctx, a.db)
+			store, err := a.openRead(ctx)
 			if err != nil {
 				return err
 			}

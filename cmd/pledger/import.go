@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/sqlite"
 	"github.com/spf13/cobra"
 )
 
@@ -20,6 +21,11 @@ func (a *app) importCommand() *cobra.Command {
 	}
 	loadTrust := a.addTrustFlags(cmd, false)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		// A KurrentDB ledger is filled by appends; and an export keeps its
+		// positions, which only the embedded store can restore as they were.
+		if err := a.embeddedOnly("import"); err != nil {
+			return err
+		}
 		t, err := loadTrust()
 		if err != nil {
 			return err
@@ -62,14 +68,14 @@ func (a *app) importCommand() *cobra.Command {
 }
 
 func (a *app) restore(cmd *cobra.Command, file *exportFile, t trust) (events.Summary, error) {
-	store, err := openWrite(cmd.Context(), a.db)
+	store, err := sqlite.Open(cmd.Context(), a.db, sqlite.Options{})
 	if err != nil {
 		return events.Summary{}, err
 	}
 	defer store.Close()
 	bar := a.newProgress("importing", len(file.positions))
 	defer bar.Done()
-	return store.Import(cmd.Context(), file.events(), t.options(file.seals), func(events.Event) { bar.Step() })
+	return store.Import(cmd.Context(), file.events(), t.options(file.seals, events.LogShape{}), func(events.Event) { bar.Step() })
 }
 
 // removeLedger deletes a ledger file and its companions.

@@ -15,7 +15,7 @@ func (a *app) initCommand() *cobra.Command {
 		Short: "Create a ledger and its signing key",
 		Long:  "Create the ledger file (if missing) and an Ed25519 key pair beside it: PATH.key (private,\nmode 0600) signs seals; PATH.pub lets anyone verify them.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			keyID, err := initLedger(cmd.Context(), a.db)
+			keyID, err := a.initLedger(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -66,7 +66,7 @@ func (a *app) sealCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, err := openWrite(cmd.Context(), a.db)
+			store, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
 			}

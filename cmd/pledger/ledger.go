@@ -4,10 +4,14 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/esdb"
 	"github.com/pledger/pledger/events/sqlite"
 )
 
@@ -16,19 +20,89 @@ import (
 func privateKeyPath(db string) string { return db + ".key" }
 func publicKeyPath(db string) string  { return db + ".pub" }
 
-func openWrite(ctx context.Context, db string) (*sqlite.Store, error) {
-	if err := checkLedgerPath(db); err != nil {
-		return nil, err
+// Stores the log can live in: the embedded file (the default) or a ledger
+// in a KurrentDB cluster, chosen with --store.
+const (
+	storeSQLite = "sqlite"
+	storeESDB   = "esdb"
+)
+
+// ledger is an open event log, whichever store holds it.
+type ledger interface {
+	events.Store
+	LastPosition(ctx context.Context) (uint64, error)
+	Close() error
+}
+
+// location says where the log lives, for messages.
+func (a *app) location() string {
+	if a.store == storeESDB {
+		return fmt.Sprintf("KurrentDB ledger %q", a.esdbLedger)
 	}
-	return badPath(sqlite.Open(ctx, db, sqlite.Options{}))
+	return a.db
+}
+
+// openWrite opens the log for appending.
+func (a *app) openWrite(ctx context.Context) (ledger, error) {
+	return a.openLedger(ctx, false, nil)
+}
+
+// openRead opens the log for reading only. A KurrentDB ledger is opened the
+// same way either way: the server enforces access.
+func (a *app) openRead(ctx context.Context) (ledger, error) {
+	return a.openLedger(ctx, true, nil)
+}
+
+// openLedger opens the log in the chosen store; clock, if set, stamps
+// recorded-at (the demo's story time).
+func (a *app) openLedger(ctx context.Context, readOnly bool, clock func() time.Time) (ledger, error) {
+	switch a.store {
+	case storeESDB:
+		if a.esdbURL == "" {
+			return nil, badInputf("--esdb-url is required with --store esdb (env PLEDGER_ESDB_URL), e.g. esdb://127.0.0.1:2113?tls=false")
+		}
+		s, err := esdb.Open(esdb.Config{URL: a.esdbURL, Ledger: a.esdbLedger, Clock: clock,
+			Log: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		if err != nil {
+			return nil, badInput{err}
+		}
+		return s, nil
+	case storeSQLite:
+		if !readOnly {
+			if err := checkLedgerPath(a.db); err != nil {
+				return nil, err
+			}
+		}
+		return badPath(sqlite.Open(ctx, a.db, sqlite.Options{ReadOnly: readOnly, Clock: clock}))
+	}
+	return nil, badInputf("--store %q: must be %s or %s", a.store, storeSQLite, storeESDB)
+}
+
+// errNotEmpty is a ledger that already holds events where an empty one is
+// needed; it is bad input.
+type errNotEmpty struct{ err error }
+
+func (e errNotEmpty) Error() string { return e.err.Error() }
+func (e errNotEmpty) Unwrap() error { return badInput(e) }
+
+// embeddedOnly refuses, as bad input, a command that works on the embedded
+// file only.
+func (a *app) embeddedOnly(what string) error {
+	if a.store != storeSQLite {
+		return badInputf("%s works on the embedded store only (--store %s)", what, storeSQLite)
+	}
+	return nil
 }
 
 // badPath turns the store's refusal of a path into bad input.
-func badPath(s *sqlite.Store, err error) (*sqlite.Store, error) {
+func badPath(s *sqlite.Store, err error) (ledger, error) {
 	if errors.Is(err, sqlite.ErrNoLedger) || errors.Is(err, sqlite.ErrBadPath) {
 		return nil, badInput{err}
 	}
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // checkLedgerPath refuses, as bad input, a path that cannot hold a ledger.
@@ -39,17 +113,14 @@ func checkLedgerPath(db string) error {
 	return nil
 }
 
-func openRead(ctx context.Context, db string) (*sqlite.Store, error) {
-	return badPath(sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true}))
-}
-
 // initLedger creates the ledger file (if needed) and a new signing key pair
 // beside it. It refuses to replace an existing key.
-func initLedger(ctx context.Context, db string) (keyID string, err error) {
+func (a *app) initLedger(ctx context.Context) (keyID string, err error) {
+	db := a.db
 	if _, err := os.Stat(privateKeyPath(db)); err == nil {
 		return "", badInputf("%s already has a signing key (%s); refusing to replace it", db, privateKeyPath(db))
 	}
-	store, err := openWrite(ctx, db)
+	store, err := a.openWrite(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/pledger/pledger/aggregates"
 	"github.com/pledger/pledger/events"
-	"github.com/pledger/pledger/events/sqlite"
 	"github.com/spf13/cobra"
 )
 
@@ -26,7 +25,7 @@ func (a *app) eventsCommand() *cobra.Command {
 			"array of objects with the export's keys (docs/format.md).",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := openRead(ctx, a.db)
+			store, err := a.openRead(ctx)
 			if err != nil {
 				return err
 			}
@@ -104,7 +103,7 @@ func (a *app) projectsCommand() *cobra.Command {
 		Short: "List the projects in the ledger",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := openRead(ctx, a.db)
+			store, err := a.openRead(ctx)
 			if err != nil {
 				return err
 			}
@@ -129,7 +128,7 @@ func (a *app) projectsCommand() *cobra.Command {
 }
 
 // listProjects reads each project stream's charter, sorted by code.
-func listProjects(ctx context.Context, store *sqlite.Store) ([]projectRow, error) {
+func listProjects(ctx context.Context, store events.Store) ([]projectRow, error) {
 	_, heads, err := store.Heads(ctx)
 	if err != nil {
 		return nil, err
@@ -156,7 +155,7 @@ func listProjects(ctx context.Context, store *sqlite.Store) ([]projectRow, error
 }
 
 // resolveProject accepts a project's UUID or its code.
-func resolveProject(ctx context.Context, store *sqlite.Store, ref string) (uuid.UUID, error) {
+func resolveProject(ctx context.Context, store events.Store, ref string) (uuid.UUID, error) {
 	if id, err := uuid.Parse(ref); err == nil {
 		return id, nil
 	}

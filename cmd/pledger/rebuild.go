@@ -17,7 +17,7 @@ func (a *app) rebuildCommand() *cobra.Command {
 			"check that the whole log still folds (after an upgrade, say) and how fast.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := openRead(ctx, a.db)
+			store, err := a.openRead(ctx)
 			if err != nil {
 				return err
 			}

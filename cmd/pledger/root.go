@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pledger/pledger/events/esdb"
 	"github.com/spf13/cobra"
 )
 
@@ -43,9 +44,12 @@ type app struct {
 	getenv func(string) string
 	now    func() time.Time
 
-	db      string
-	jsonOut bool
-	actor   string
+	db         string
+	store      string // storeSQLite or storeESDB
+	esdbURL    string
+	esdbLedger string
+	jsonOut    bool
+	actor      string
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -84,7 +88,19 @@ func (a *app) rootCommand() *cobra.Command {
 	if defaultDB == "" {
 		defaultDB = "pledger.db"
 	}
-	root.PersistentFlags().StringVar(&a.db, "db", defaultDB, "ledger file (env PLEDGER_DB)")
+	root.PersistentFlags().StringVar(&a.db, "db", defaultDB, "ledger file; with --store esdb, where this node keeps its key and relay checkpoints (env PLEDGER_DB)")
+	root.PersistentFlags().StringVar(&a.store, "store", a.envOr("PLEDGER_STORE", storeSQLite),
+		"where the log lives: sqlite (the --db file) or esdb (a KurrentDB ledger) (env PLEDGER_STORE)")
+	root.PersistentFlags().StringVar(&a.esdbURL, "esdb-url", a.getenv("PLEDGER_ESDB_URL"),
+		"KurrentDB connection string for --store esdb, e.g. esdb://127.0.0.1:2113?tls=false (env PLEDGER_ESDB_URL)")
+	root.PersistentFlags().StringVar(&a.esdbLedger, "esdb-ledger", a.envOr("PLEDGER_ESDB_LEDGER", esdb.DefaultLedger),
+		"the ledger's name in KurrentDB, the prefix of its streams (env PLEDGER_ESDB_LEDGER)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if a.store != storeSQLite && a.store != storeESDB {
+			return badInputf("--store %q: must be %s or %s", a.store, storeSQLite, storeESDB)
+		}
+		return nil
+	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput{err} })
 	root.AddCommand(
 		a.initCommand(),
@@ -133,6 +149,14 @@ func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// envOr is the environment variable's value, or def when it is unset.
+func (a *app) envOr(name, def string) string {
+	if v := a.getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 func (a *app) addJSONFlag(cmd *cobra.Command) {

@@ -44,11 +44,11 @@ func (a *app) serveCommand() *cobra.Command {
 			seeded := false
 			if withDemo {
 				var err error
-				if seeded, err = seedIfEmpty(cmd, a.db); err != nil {
+				if seeded, err = a.seedIfEmpty(cmd); err != nil {
 					return err
 				}
 			}
-			store, err := openWrite(ctx, a.db)
+			store, err := a.openWrite(ctx)
 			if err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ func (a *app) serveCommand() *cobra.Command {
 				fmt.Fprintf(a.stdout, "publishing every event to %s\n", publishURL)
 			}
 			defer func() { stopBackground(); workers.Wait() }()
-			fmt.Fprintf(a.stdout, "pledger serving %s on http://%s\n", a.db, addr)
+			fmt.Fprintf(a.stdout, "pledger serving %s on http://%s\n", a.location(), addr)
 			err = server.Run(ctx, addr, grace)
 			if errors.Is(err, context.Canceled) {
 				err = nil
@@ -110,10 +110,9 @@ func (a *app) serveCommand() *cobra.Command {
 }
 
 // seedIfEmpty writes the demo into the ledger if it holds nothing yet.
-func seedIfEmpty(cmd *cobra.Command, db string) (bool, error) {
-	_, err := seedDemo(cmd, db)
-	var bad badInput
-	if errors.As(err, &bad) {
+func (a *app) seedIfEmpty(cmd *cobra.Command) (bool, error) {
+	_, err := a.seedDemo(cmd)
+	if errors.As(err, new(errNotEmpty)) {
 		return false, nil // not empty: serve it as it is
 	}
 	return err == nil, err

@@ -21,7 +21,7 @@ func (a *app) tokenCommand() *cobra.Command {
 		Use:   "create --role R [--project ID] [--vendor V] [--name N]",
 		Short: "Issue a token and print it (alone, once) on stdout",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, err := openWrite(cmd.Context(), a.db)
+			store, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -48,7 +48,7 @@ func (a *app) tokenCommand() *cobra.Command {
 		Use:   "list",
 		Short: "Every token issued and whether it is revoked (never the tokens themselves)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, err := openWrite(cmd.Context(), a.db)
+			store, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -76,7 +76,7 @@ func (a *app) tokenCommand() *cobra.Command {
 		Short: "Revoke a token",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := openWrite(cmd.Context(), a.db)
+			store, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/esdb"
 	"github.com/spf13/cobra"
 )
 
@@ -27,8 +28,8 @@ type trust struct {
 	anchors []events.Anchor
 }
 
-func (t trust) options(seals []events.Event) events.VerifyOptions {
-	opts := events.VerifyOptions{Seals: seals, Anchors: t.anchors}
+func (t trust) options(seals []events.Event, shape events.LogShape) events.VerifyOptions {
+	opts := events.VerifyOptions{Seals: seals, Anchors: t.anchors, LogShape: shape}
 	if t.key != nil {
 		opts.Key = t.key.key
 	}
@@ -82,7 +83,7 @@ func (a *app) verifyCommand() *cobra.Command {
 	}
 	loadTrust := a.addTrustFlags(cmd, true)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		res := verifyResult{Source: a.db}
+		res := verifyResult{Source: a.location()}
 		if file != "" {
 			res.Source = file
 		}
@@ -118,7 +119,7 @@ func loadTrustFor(load func() (trust, error), file bool) (trust, error) {
 }
 
 func (a *app) verifyLedger(ctx context.Context, t trust, res *verifyResult) error {
-	store, err := openRead(ctx, a.db)
+	store, err := a.openRead(ctx)
 	if err != nil {
 		return err
 	}
@@ -138,8 +139,17 @@ func (a *app) verifyLedger(ctx context.Context, t trust, res *verifyResult) erro
 			seals = append(seals, ev)
 		}
 	}
-	res.Summary, err = a.verifyLog(upTo(store.ReadAll(ctx, 0), end), t.options(seals), int(end))
+	res.Summary, err = a.verifyLog(upTo(store.ReadAll(ctx, 0), end), t.options(seals, events.ShapeOf(store)), int(end))
 	return err
+}
+
+// exportShape is the shape of an exported file's log: a KurrentDB
+// ledger's when --store esdb says the file came from one.
+func (a *app) exportShape() events.LogShape {
+	if a.store == storeESDB {
+		return esdb.Shape
+	}
+	return events.LogShape{}
 }
 
 // upTo ends a log after position end.
@@ -161,7 +171,7 @@ func (a *app) verifyFile(path string, t trust, res *verifyResult) error {
 	if err != nil {
 		return err
 	}
-	res.Summary, err = a.verifyLog(f.events(), t.options(f.seals), len(f.positions))
+	res.Summary, err = a.verifyLog(f.events(), t.options(f.seals, a.exportShape()), len(f.positions))
 	if res.Problem = nil; errors.As(err, &res.Problem) {
 		res.Line = f.lineOf(res.Problem)
 	}

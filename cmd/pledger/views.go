@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/pledger/pledger/events"
-	"github.com/pledger/pledger/events/sqlite"
 	"github.com/pledger/pledger/projections"
 	"github.com/spf13/cobra"
 )
@@ -45,7 +44,7 @@ func (f viewFlags) query() (projections.Query, error) {
 
 // viewSession is an open ledger, an engine over it and the project asked about.
 type viewSession struct {
-	store   *sqlite.Store
+	store   ledger
 	engine  *projections.Engine
 	project uuid.UUID
 	query   projections.Query
@@ -57,7 +56,7 @@ func (a *app) openViews(ctx context.Context, f viewFlags) (*viewSession, error) 
 	if err != nil {
 		return nil, err
 	}
-	store, err := openRead(ctx, a.db)
+	store, err := a.openRead(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -97,9 +97,11 @@ func clientLog(log *slog.Logger) esdb.LoggingFunc {
 // LogShape says the log has gaps between positions (they are byte offsets
 // in a log shared with other ledgers and the server's own records) and that
 // recorded-at follows the clocks of the nodes that appended.
-func (s *Store) LogShape() events.LogShape {
-	return events.LogShape{PositionGaps: true, ClockPerStream: true}
-}
+func (s *Store) LogShape() events.LogShape { return Shape }
+
+// Shape is the shape of every KurrentDB ledger's log, for checking an
+// export of one.
+var Shape = events.LogShape{PositionGaps: true, ClockPerStream: true}
 
 // Close closes the connection.
 func (s *Store) Close() error { return s.client.Close() }
@@ -386,6 +388,32 @@ func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[events.Even
 			if n < allPage || comparePositions(from, *end) >= 0 {
 				return
 			}
+		}
+	}
+}
+
+// LastPosition returns the position of the ledger's last event, 0 when it
+// has none, reading $all backwards past other ledgers' and the server's
+// records.
+func (s *Store) LastPosition(ctx context.Context) (uint64, error) {
+	var from esdb.AllPosition = esdb.End{}
+	for {
+		n := 0
+		for r, err := range s.readAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: from}, allPage) {
+			if err != nil {
+				return 0, err
+			}
+			n++
+			if p, ok := from.(esdb.Position); ok && comparePositions(r.Position, p) >= 0 {
+				continue // a server that includes the start position
+			}
+			from = r.Position
+			if _, ours := s.names.local(r.StreamID); ours && !isSystem(r) {
+				return positionOf(r.Position)
+			}
+		}
+		if n < allPage {
+			return 0, nil
 		}
 	}
 }
