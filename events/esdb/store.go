@@ -41,13 +41,16 @@ const DefaultLedger = "pledger"
 // also by several processes on one cluster: every append checks the
 // stream's revision on the server.
 type Store struct {
-	client *esdb.Client
-	names  naming
-	log    *slog.Logger
-	clock  func() time.Time
+	conf  esdb.Configuration
+	names naming
+	log   *slog.Logger
+	clock func() time.Time
 
 	mu       sync.Mutex
 	recorded time.Time // the last recorded-at this process stamped
+
+	connMu sync.RWMutex
+	client *esdb.Client
 }
 
 var _ events.Store = (*Store)(nil)
@@ -77,7 +80,51 @@ func Open(cfg Config) (*Store, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	return &Store{client: client, names: names, log: cfg.Log, clock: cfg.Clock}, nil
+	return &Store{conf: *conf, client: client, names: names, log: cfg.Log, clock: cfg.Clock}, nil
+}
+
+// conn is the client to use now.
+func (s *Store) conn() *esdb.Client {
+	s.connMu.RLock()
+	defer s.connMu.RUnlock()
+	return s.client
+}
+
+// reconnect replaces a client whose read failed at the call because its node
+// is unreachable. In v4.2.0 such a failure never reaches the client's own
+// reconnection (fixed upstream after the last tag), so after a leader change
+// every read would go to the dead node for ever; a fresh client discovers
+// the cluster again. Calls in flight on the old client fail as unavailable.
+func (s *Store) reconnect(stuck *esdb.Client) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	if s.client != stuck {
+		return // another caller already did
+	}
+	conf := s.conf
+	fresh, err := esdb.NewClient(&conf)
+	if err != nil {
+		return // the configuration was valid at Open; keep the old client
+	}
+	s.log.Warn("esdb: a read could not reach its node; connecting afresh")
+	s.client = fresh
+	stuck.Close()
+}
+
+// startRead starts a read; if its node was unreachable, it reconnects and
+// starts it once more. Nothing was read yet, so the retry repeats nothing.
+func (s *Store) startRead(ctx context.Context, op string, start func(*esdb.Client) (*esdb.ReadStream, error)) (*esdb.ReadStream, error) {
+	c := s.conn()
+	rs, err := start(c)
+	if err == nil {
+		return rs, nil
+	}
+	if err = translate(ctx, op, err); !errors.Is(err, ErrUnavailable) {
+		return nil, err
+	}
+	s.reconnect(c)
+	rs, err = start(s.conn())
+	return rs, translate(ctx, op, err)
 }
 
 // clientLog sends the client's own messages to log, a level down: the
@@ -104,7 +151,7 @@ func (s *Store) LogShape() events.LogShape { return Shape }
 var Shape = events.LogShape{PositionGaps: true, ClockPerStream: true}
 
 // Close closes the connection.
-func (s *Store) Close() error { return s.client.Close() }
+func (s *Store) Close() error { return s.conn().Close() }
 
 // retryWindow is how many of a stream's last events an append looks at for
 // its own ids: KurrentDB keeps no index by event id, so a retried append with
@@ -147,7 +194,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 				return events.AppendResult{}, err
 			}
 		}
-		_, err = s.client.AppendToStream(ctx, name, esdb.AppendToStreamOptions{ExpectedRevision: expectedRevision(head.Version)}, data...)
+		_, err = s.conn().AppendToStream(ctx, name, esdb.AppendToStreamOptions{ExpectedRevision: expectedRevision(head.Version)}, data...)
 		if isCode(err, esdb.ErrorCodeWrongExpectedVersion) {
 			// Another writer moved the head between our read and our append.
 			// Any tries again from the new head; anything else re-reads to
@@ -312,9 +359,11 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadO
 // as empty: the client reports that on the first receive, not on the call.
 func (s *Store) readStream(ctx context.Context, name string, opts esdb.ReadStreamOptions, count uint64) iter.Seq2[events.Event, error] {
 	return func(yield func(events.Event, error) bool) {
-		rs, err := s.client.ReadStream(ctx, name, opts, count)
+		rs, err := s.startRead(ctx, "read "+name, func(c *esdb.Client) (*esdb.ReadStream, error) {
+			return c.ReadStream(ctx, name, opts, count)
+		})
 		if err != nil {
-			yield(events.Event{}, translate(ctx, "read "+name, err))
+			yield(events.Event{}, err)
 			return
 		}
 		defer rs.Close()
@@ -450,9 +499,11 @@ func (s *Store) lastRecord(ctx context.Context, from esdb.AllPosition) (*esdb.Po
 // readAll reads raw $all records.
 func (s *Store) readAll(ctx context.Context, opts esdb.ReadAllOptions, count uint64) iter.Seq2[*esdb.RecordedEvent, error] {
 	return func(yield func(*esdb.RecordedEvent, error) bool) {
-		rs, err := s.client.ReadAll(ctx, opts, count)
+		rs, err := s.startRead(ctx, "read $all", func(c *esdb.Client) (*esdb.ReadStream, error) {
+			return c.ReadAll(ctx, opts, count)
+		})
 		if err != nil {
-			yield(nil, translate(ctx, "read $all", err))
+			yield(nil, err)
 			return
 		}
 		defer rs.Close()
@@ -497,7 +548,7 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Ev
 }
 
 func (s *Store) subscribeAll(ctx context.Context, from esdb.AllPosition) (subscription, error) {
-	return s.client.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{
+	return s.conn().SubscribeToAll(ctx, esdb.SubscribeToAllOptions{
 		From:   from,
 		Filter: &esdb.SubscriptionFilter{Type: esdb.StreamFilterType, Prefixes: []string{s.names.prefix}},
 	})

@@ -16,6 +16,7 @@
 package esdbtest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +30,7 @@ import (
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/gossip"
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
 	api "github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 	"github.com/google/uuid"
@@ -40,7 +42,16 @@ import (
 // Server is one node. Its methods are safe for concurrent use.
 type Server struct {
 	api.UnimplementedStreamsServer
+	*cluster
 
+	id   uuid.UUID
+	grpc *grpc.Server
+	addr string
+}
+
+// cluster is what the nodes of one cluster share: the log (replication is
+// not modelled; every node serves the same log) and who is alive and leads.
+type cluster struct {
 	mu      sync.Mutex
 	log     []record
 	streams map[string][]int // indexes into log, by revision
@@ -48,9 +59,9 @@ type Server struct {
 	appends int
 	changed chan struct{} // closed and replaced after every append
 	drop    chan struct{} // closed and replaced by DropSubscriptions
-
-	grpc *grpc.Server
-	addr string
+	nodes   []*Server
+	alive   map[*Server]bool
+	leader  *Server
 }
 
 type record struct {
@@ -68,47 +79,113 @@ type record struct {
 // own, as a real node writes statistics and epochs into $all.
 const systemEvery = 5
 
-// Start starts a node on a loopback port and stops it when the test ends.
-func Start(t testing.TB) *Server {
+// Start starts a single node on a loopback port and stops it when the test
+// ends.
+func Start(t testing.TB) *Server { return StartCluster(t, 1)[0] }
+
+// StartCluster starts n nodes sharing one log; the first leads.
+func StartCluster(t testing.TB, n int) []*Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	c := &cluster{streams: map[string][]int{}, changed: make(chan struct{}), drop: make(chan struct{}), alive: map[*Server]bool{}}
+	c.write("$epoch-information", "$epoch-information", "application/json", []byte(`{}`), nil, uuid.New())
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &Server{cluster: c, id: uuid.New(), grpc: grpc.NewServer(), addr: l.Addr().String()}
+		api.RegisterStreamsServer(s.grpc, s)
+		gossip.RegisterGossipServer(s.grpc, gossipService{node: s})
+		go s.grpc.Serve(l) //nolint:errcheck // ends with ErrServerStopped when stopped
+		t.Cleanup(s.grpc.Stop)
+		c.nodes = append(c.nodes, s)
+		c.alive[s] = true
 	}
-	s := &Server{streams: map[string][]int{}, changed: make(chan struct{}), drop: make(chan struct{}),
-		grpc: grpc.NewServer(), addr: l.Addr().String()}
-	s.write("$epoch-information", "$epoch-information", "application/json", []byte(`{}`), nil, uuid.New())
-	api.RegisterStreamsServer(s.grpc, s)
-	go s.grpc.Serve(l) //nolint:errcheck // ends with ErrServerStopped when the test stops it
-	t.Cleanup(s.grpc.Stop)
-	return s
+	c.leader = c.nodes[0]
+	return c.nodes
 }
 
-// URL is the connection string for this node.
+// URL is the connection string for this node alone.
 func (s *Server) URL() string {
 	return "esdb://" + s.addr + "?tls=false&maxDiscoverAttempts=3&discoveryInterval=20"
 }
 
-// DropSubscriptions ends every open subscription with Unavailable, as a
-// leader change or a node restart does.
-func (s *Server) DropSubscriptions() {
+// ClusterURL is the connection string a client of the whole cluster uses:
+// every node a gossip seed, the leader preferred.
+func (s *Server) ClusterURL() string {
+	addrs := make([]string, len(s.nodes))
+	for i, n := range s.nodes {
+		addrs[i] = n.addr
+	}
+	return "esdb://" + strings.Join(addrs, ",") + "?tls=false&nodePreference=leader&maxDiscoverAttempts=5&discoveryInterval=20&gossipTimeout=1"
+}
+
+// Stop stops the node as a crash does; if it led, the next live node leads.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	s.alive[s] = false
+	if s.leader == s {
+		s.leader = nil
+		for _, n := range s.nodes {
+			if s.alive[n] {
+				s.leader = n
+				break
+			}
+		}
+	}
+	s.mu.Unlock()
+	s.grpc.Stop()
+}
+
+// gossipService answers a node's gossip: the members, who is alive and
+// who leads.
+type gossipService struct {
+	gossip.UnimplementedGossipServer
+	node *Server
+}
+
+func (g gossipService) Read(context.Context, *shared.Empty) (*gossip.ClusterInfo, error) {
+	s := g.node
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	close(s.drop)
-	s.drop = make(chan struct{})
+	info := &gossip.ClusterInfo{}
+	for _, n := range s.nodes {
+		state := gossip.MemberInfo_Follower
+		if n == s.leader {
+			state = gossip.MemberInfo_Leader
+		}
+		host, port, _ := net.SplitHostPort(n.addr)
+		p, _ := strconv.Atoi(port)
+		most, least := esdb.UUIDAsInt64(n.id)
+		info.Members = append(info.Members, &gossip.MemberInfo{
+			InstanceId: &shared.UUID{Value: &shared.UUID_Structured_{Structured: &shared.UUID_Structured{MostSignificantBits: most, LeastSignificantBits: least}}},
+			TimeStamp:  time.Now().UnixNano(), State: state, IsAlive: s.alive[n],
+			HttpEndPoint: &gossip.EndPoint{Address: host, Port: uint32(p)},
+		})
+	}
+	return info, nil
+}
+
+// DropSubscriptions ends every open subscription with Unavailable, as a
+// leader change or a node restart does.
+func (c *cluster) DropSubscriptions() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	close(c.drop)
+	c.drop = make(chan struct{})
 }
 
 // size is the log space a record takes: positions are byte offsets.
 func size(data, metadata []byte) uint64 { return uint64(64 + len(data) + len(metadata)) }
 
 // write appends one record of a batch of one; the caller holds mu or owns s.
-func (s *Server) write(stream, eventType, contentType string, data, metadata []byte, id uuid.UUID) {
+func (s *cluster) write(stream, eventType, contentType string, data, metadata []byte, id uuid.UUID) {
 	s.writeBatch(stream, []record{{eventType: eventType, contentType: contentType, data: data, metadata: metadata, id: id}})
 }
 
 // writeBatch appends records as one append: one commit position, the
 // prepare position of the first.
-func (s *Server) writeBatch(stream string, batch []record) (first, last record) {
+func (s *cluster) writeBatch(stream string, batch []record) (first, last record) {
 	commit := s.next
 	for i := range batch {
 		r := batch[i]
@@ -189,7 +266,7 @@ func (s *Server) Append(stream api.Streams_AppendServer) error {
 	return stream.SendAndClose(success(last.revision, first2.commit, last.prepare))
 }
 
-func (s *Server) sameIDs(stream string, from int64, batch []record) bool {
+func (s *cluster) sameIDs(stream string, from int64, batch []record) bool {
 	revs := s.streams[stream]
 	if from+int64(len(batch)) > int64(len(revs)) {
 		return false
@@ -277,7 +354,7 @@ func (s *Server) Read(req *api.ReadReq, out api.Streams_ReadServer) error {
 
 // firstAtOrAfter is the index of the first record at or after (commit,
 // prepare) in $all order.
-func (s *Server) firstAtOrAfter(commit, prepare uint64) int {
+func (s *cluster) firstAtOrAfter(commit, prepare uint64) int {
 	for i, r := range s.log {
 		if r.commit > commit || (r.commit == commit && r.prepare >= prepare) {
 			return i
