@@ -238,7 +238,7 @@ func TestSystemRecords(t *testing.T) {
 }
 
 func TestMatchRetry(t *testing.T) {
-	ids := []uuid.UUID{uuid.New(), uuid.New(), uuid.New(), uuid.New()}
+	ids := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
 	stored := make([]events.Event, len(ids))
 	for i, id := range ids {
 		stored[i] = events.Event{ID: id, Stream: "s", Version: uint64(i + 1)}
@@ -254,25 +254,25 @@ func TestMatchRetry(t *testing.T) {
 	cases := []struct {
 		name  string
 		batch []events.Proposed
-		found bool
-		dup   bool
-		want  []events.Event
+		there []events.Event
+		want  retryMatch
 	}{
-		{"new ids", batch(fresh), false, false, nil},
-		{"the whole earlier append", batch(ids[1], ids[2]), true, false, stored[1:3]},
-		{"part of an append", batch(ids[1], fresh), true, true, nil},
-		{"the same ids in another order", batch(ids[2], ids[1]), true, true, nil},
-		{"ids that were not appended together", batch(ids[0], ids[2]), true, true, nil},
+		{"new ids", batch(fresh, uuid.New()), stored[:2], absent},
+		{"nothing there", batch(fresh), nil, absent},
+		{"the whole earlier append", batch(ids[1], ids[2]), stored[1:3], retried},
+		{"part of an append", batch(ids[1], fresh), stored[1:3], reused},
+		{"the same ids in another order", batch(ids[2], ids[1]), stored[1:3], reused},
+		{"the stream ends inside the batch", batch(ids[2], fresh), stored[2:3], reused},
 	}
 	for _, c := range cases {
-		res, found, err := matchRetry("s", c.batch, stored)
-		require.Equal(t, c.found, found, c.name)
-		require.Equal(t, c.dup, errors.Is(err, events.ErrDuplicateID), "%s: %v", c.name, err)
-		if !c.dup {
-			require.NoError(t, err, c.name)
-			require.Equal(t, c.want, res.Events, c.name)
-		}
+		require.Equal(t, c.want, matchRetry(c.batch, c.there), c.name)
 	}
+	i, version, ok := firstKnown(batch(fresh, ids[1]), stored)
+	require.True(t, ok)
+	require.Equal(t, 1, i)
+	require.Equal(t, uint64(2), version)
+	_, _, ok = firstKnown(batch(fresh), stored)
+	require.False(t, ok)
 }
 
 func TestErrorKinds(t *testing.T) {

@@ -153,9 +153,12 @@ var Shape = events.LogShape{PositionGaps: true, ClockPerStream: true}
 // Close closes the connection.
 func (s *Store) Close() error { return s.conn().Close() }
 
-// retryWindow is how many of a stream's last events an append looks at for
-// its own ids: KurrentDB keeps no index by event id, so a retried append with
-// Any, or an id reused in the same stream, is recognised only this far back.
+// retryWindow is how many more of a stream's last events an Any append
+// looks at for its own ids: KurrentDB keeps no index by event id, so a
+// retried Any append, or an id reused in the same stream, is recognised only
+// this far back. An exact append needs no window: if its first attempt
+// landed, the stream has moved past the expected version and the ids are
+// looked for where that attempt put them.
 const retryWindow = 32
 
 // maxAnyAttempts bounds the re-reads of an Any append that keeps losing the
@@ -175,8 +178,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 		return events.AppendResult{}, err
 	}
 	name := s.names.remote(stream)
+	window := len(prepared)
+	if _, isAny := expected.(events.Any); isAny {
+		window += retryWindow
+	}
 	for attempt := 1; ; attempt++ {
-		recent, err := s.readBack(ctx, name, len(prepared)+retryWindow)
+		recent, err := s.readBack(ctx, name, window)
 		if err != nil {
 			return events.AppendResult{}, err
 		}
@@ -216,27 +223,53 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 // already used, or a version conflict. done is false when the append should
 // go ahead.
 func (s *Store) settled(ctx context.Context, stream string, expected events.ExpectedVersion, batch []events.Proposed, head events.Event, recent []events.Event) (events.AppendResult, bool, error) {
-	if res, found, err := matchRetry(stream, batch, recent); found {
-		return res, true, err
+	// One of the batch's ids among the last events: the batch is a retry if
+	// it lies there whole, in order; else an id is reused.
+	if i, version, ok := firstKnown(batch, recent); ok {
+		if version <= uint64(i) {
+			return events.AppendResult{}, true, reusedID(stream, batch)
+		}
+		return s.retryAt(ctx, stream, batch, version-uint64(i), true)
 	}
 	if expected.Allows(head.Version) {
 		return events.AppendResult{}, false, nil
 	}
 	// An exact expectation behind the head may be a retry whose events were
-	// followed by more than the retry window: look where they would be.
+	// followed by others: look where they would be.
 	if exact, ok := exactVersion(expected); ok && exact < head.Version {
-		var there []events.Event
-		for ev, err := range s.ReadStream(ctx, stream, events.ReadOptions{From: exact + 1, ToVersion: exact + uint64(len(batch))}) {
-			if err != nil {
-				return events.AppendResult{}, true, err
-			}
-			there = append(there, ev)
-		}
-		if res, found, err := matchRetry(stream, batch, there); found {
+		if res, done, err := s.retryAt(ctx, stream, batch, exact+1, false); done {
 			return res, true, err
 		}
 	}
 	return events.AppendResult{}, true, &events.VersionConflictError{Stream: stream, Expected: expected, Actual: head.Version}
+}
+
+// retryAt reads the stream where the batch would be had it been appended
+// from version from, and says whether it is there whole (a retry: the stored
+// events are the answer), partly (a reused id), or not at all (done is false,
+// unless known says one of its ids is in the stream anyway).
+func (s *Store) retryAt(ctx context.Context, stream string, batch []events.Proposed, from uint64, known bool) (events.AppendResult, bool, error) {
+	var there []events.Event
+	for ev, err := range s.ReadStream(ctx, stream, events.ReadOptions{From: from, ToVersion: from + uint64(len(batch)) - 1}) {
+		if err != nil {
+			return events.AppendResult{}, true, err
+		}
+		there = append(there, ev)
+	}
+	switch matchRetry(batch, there) {
+	case retried:
+		return events.AppendResult{Events: there}, true, nil
+	case reused:
+		return events.AppendResult{}, true, reusedID(stream, batch)
+	}
+	if known {
+		return events.AppendResult{}, true, reusedID(stream, batch)
+	}
+	return events.AppendResult{}, false, nil
+}
+
+func reusedID(stream string, batch []events.Proposed) error {
+	return fmt.Errorf("%w: the batch of %d is not a retry, but some of its ids are already in stream %q", events.ErrDuplicateID, len(batch), stream)
 }
 
 // exactVersion returns the version an expectation names, if it names one.
@@ -250,33 +283,47 @@ func exactVersion(expected events.ExpectedVersion) (uint64, bool) {
 	return 0, false
 }
 
-// matchRetry looks for the batch's ids among a stream's events. All of them,
-// in order and together, is a retry: the stored events are the answer. Some
-// of them is a reused id.
-func matchRetry(stream string, batch []events.Proposed, stored []events.Event) (events.AppendResult, bool, error) {
-	at := map[uuid.UUID]int{}
-	for i, ev := range stored {
-		at[ev.ID] = i
-	}
-	first, found := at[batch[0].ID]
-	matched := 0
+// firstKnown finds one of the batch's ids among stored events: its index in
+// the batch and its version.
+func firstKnown(batch []events.Proposed, stored []events.Event) (int, uint64, bool) {
+	at := make(map[uuid.UUID]int, len(batch))
 	for i, p := range batch {
-		j, ok := at[p.ID]
-		if ok {
-			matched++
-		}
-		if ok != found || (ok && j != first+i) {
-			found = false
+		at[p.ID] = i
+	}
+	for _, ev := range stored {
+		if i, ok := at[ev.ID]; ok {
+			return i, ev.Version, true
 		}
 	}
-	switch {
-	case matched == 0:
-		return events.AppendResult{}, false, nil
-	case found && matched == len(batch):
-		return events.AppendResult{Events: slices.Clone(stored[first : first+len(batch)])}, true, nil
-	default:
-		return events.AppendResult{}, true, fmt.Errorf("%w: %d of the batch's %d ids are already in stream %q", events.ErrDuplicateID, matched, len(batch), stream)
+	return 0, 0, false
+}
+
+// retryMatch is what the events at a batch's would-be place say about it.
+type retryMatch int
+
+const (
+	absent  retryMatch = iota // none of its ids
+	retried                   // all of them, in order: the batch was appended before
+	reused                    // some of them: not a retry
+)
+
+// matchRetry compares a batch with the events where it would be.
+func matchRetry(batch []events.Proposed, there []events.Event) retryMatch {
+	ids := make(map[uuid.UUID]bool, len(there))
+	same := len(there) == len(batch)
+	for i, ev := range there {
+		ids[ev.ID] = true
+		same = same && ev.ID == batch[i].ID
 	}
+	if same {
+		return retried
+	}
+	for _, p := range batch {
+		if ids[p.ID] {
+			return reused
+		}
+	}
+	return absent
 }
 
 // stamp places the batch after head: versions, recorded-at and the hash

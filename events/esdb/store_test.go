@@ -29,7 +29,7 @@ import (
 // Each test gets a ledger of its own (a random stream prefix), so runs never
 // see each other's events and nothing needs cleaning up.
 func TestContract(t *testing.T) {
-	url := os.Getenv("PLEDGER_ESDB_URL")
+	url := envURL()
 	if url == "" {
 		t.Skip("set PLEDGER_ESDB_URL (e.g. esdb://127.0.0.1:2113?tls=false) to run the store contract against a KurrentDB server; see docs/operations.md")
 	}
@@ -57,7 +57,10 @@ func TestContractOnTheModel(t *testing.T) {
 // caveats are what KurrentDB cannot promise (see the package comment).
 var caveats = storetest.Caveats{IDsPerStream: true}
 
-func randomLedger(t *testing.T) string {
+// envURL is the real server to test against, if any.
+func envURL() string { return os.Getenv("PLEDGER_ESDB_URL") }
+
+func randomLedger(t testing.TB) string {
 	b := make([]byte, 8)
 	_, err := rand.Read(b)
 	require.NoError(t, err)
@@ -224,4 +227,25 @@ func TestLastPositionIsThisLedgersOwn(t *testing.T) {
 	last, err = mine.LastPosition(ctx)
 	require.NoError(t, err)
 	require.Equal(t, res.LastPosition(), last)
+}
+
+// A retried append with Any is recognised while its events are among the
+// stream's last ones, even when the window cuts through the batch; further
+// back KurrentDB has no index to find it (docs/operations.md).
+func TestAnyRetryIsRecognisedWhenTheWindowCutsTheBatch(t *testing.T) {
+	s, err := esdb.Open(esdb.Config{URL: esdbtest.Start(t).URL(), Ledger: randomLedger(t)})
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := t.Context()
+	batch := []events.Proposed{storetest.Event(1), storetest.Event(2), storetest.Event(3)}
+	first, err := s.Append(ctx, "s", events.Any{}, batch...)
+	require.NoError(t, err)
+	for i := range 33 { // the window (3 + 32) now holds versions 2 to 36: batch[0] is outside it
+		_, err := s.Append(ctx, "s", events.Any{}, storetest.Event(10+i))
+		require.NoError(t, err)
+	}
+	retry, err := s.Append(ctx, "s", events.Any{}, batch...)
+	require.NoError(t, err)
+	require.Equal(t, first, retry)
+	require.Len(t, storetest.ReadStream(t, s, "s", events.ReadOptions{}), 36, "the retry wrote nothing")
 }

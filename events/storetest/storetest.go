@@ -78,7 +78,7 @@ func Event(n int) events.Proposed {
 
 // AppendSpread appends Event(from) … Event(to-1), one to three per append,
 // over the streams project-0, -1 and -2; every append must succeed within 10s.
-func AppendSpread(t *testing.T, s events.Store, from, to int) {
+func AppendSpread(t testing.TB, s events.Store, from, to int) {
 	t.Helper()
 	for i := from; i < to; {
 		k := min(1+i%3, to-i)
