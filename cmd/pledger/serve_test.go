@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +21,7 @@ import (
 	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/pledger/pledger/events"
+	"github.com/pledger/pledger/events/esdb/esdbtest"
 	"github.com/pledger/pledger/events/sqlite"
 	"github.com/pledger/pledger/events/storetest"
 	"github.com/stretchr/testify/require"
@@ -45,6 +47,12 @@ func TestMain(m *testing.M) {
 // startServer runs pledger serve as a child process and waits until it answers.
 func startServer(t *testing.T, db string, flags ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startServerTo(t, nil, db, flags...)
+}
+
+// startServerTo is startServer with the server's standard output going to out.
+func startServerTo(t *testing.T, out io.Writer, db string, flags ...string) (*exec.Cmd, string) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -54,6 +62,7 @@ func startServer(t *testing.T, db string, flags ...string) (*exec.Cmd, string) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "PLEDGER_TEST_ARGS="+string(args))
 	cmd.Stderr = os.Stderr
+	cmd.Stdout = out
 	require.NoError(t, cmd.Start())
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -221,4 +230,85 @@ func TestServePublishesToNATS(t *testing.T) {
 	_, err = body.ReadFrom(metrics.Body)
 	require.NoError(t, err)
 	require.Contains(t, body.String(), `pledger_relay_lag_events{publisher="nats"}`)
+}
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// serveDemo runs the README's first command against a store and returns the
+// admin token it printed (empty when it printed none), the base URL and a
+// function that stops the server.
+func serveDemo(t *testing.T, db string, flags ...string) (token, base string, stop func()) {
+	t.Helper()
+	var out lockedBuffer
+	server, base := startServerTo(t, &out, db, append([]string{"--demo"}, flags...)...)
+	stop = sync.OnceFunc(func() { server.Process.Signal(syscall.SIGTERM); server.Wait() })
+	t.Cleanup(stop)
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "pledger serving") }, 30*time.Second, 10*time.Millisecond)
+	for _, line := range strings.Split(out.String(), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "admin" {
+			return f[1], base, stop
+		}
+	}
+	return "", base, stop
+}
+
+func getJSON(t *testing.T, url, token string, into any) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	if into != nil && resp.StatusCode == http.StatusOK {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(into))
+	}
+	return resp.StatusCode
+}
+
+// The README's first command: serve --demo seeds an empty ledger, prints a
+// token per role and serves the demo; started again on the same ledger it
+// serves it as it is and prints no tokens.
+func TestServeDemo(t *testing.T) {
+	node := esdbtest.Start(t)
+	for _, c := range []struct {
+		name  string
+		flags []string
+	}{
+		{"embedded", nil},
+		{"KurrentDB", esdbFlags(node, "demo")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "demo.db")
+			token, base, stop := serveDemo(t, db, c.flags...)
+			require.NotEmpty(t, token, "an admin token was printed")
+			var projects []struct {
+				Code string `json:"code"`
+			}
+			require.Equal(t, http.StatusOK, getJSON(t, base+"/v1/projects", token, &projects))
+			require.Len(t, projects, 1)
+			require.Equal(t, "TPM", projects[0].Code)
+
+			stop() // the embedded ledger has one writer at a time
+			again, base, _ := serveDemo(t, db, c.flags...)
+			require.Empty(t, again, "a ledger that holds events is served as it is")
+			require.Equal(t, http.StatusOK, getJSON(t, base+"/v1/projects", token, nil), "the first run's token still works")
+		})
+	}
 }
