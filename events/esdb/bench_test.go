@@ -20,24 +20,27 @@ import (
 // three of them (head, append, read back) against the raw client's one.
 // Run against a real server with PLEDGER_ESDB_URL for its figures.
 
-func benchNode(b *testing.B) string {
-	if url := envURL(); url != "" {
-		return url
+// benchClients connects the raw client and the store to the same node: the
+// server of PLEDGER_ESDB_URL, or a model node.
+func benchClients(b *testing.B) (*kurrent.Client, *esdb.Store) {
+	url := envURL()
+	if url == "" {
+		url = esdbtest.Start(b).URL()
 	}
-	return esdbtest.Start(b).URL()
-}
-
-func BenchmarkAppend(b *testing.B) {
-	url := benchNode(b)
 	conf, err := kurrent.ParseConnectionString(url)
 	require.NoError(b, err)
 	conf.Logger = kurrent.NoopLogging()
 	raw, err := kurrent.NewClient(conf)
 	require.NoError(b, err)
-	defer raw.Close()
+	b.Cleanup(func() { raw.Close() })
 	s, err := esdb.Open(esdb.Config{URL: url, Ledger: randomLedger(b)})
 	require.NoError(b, err)
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
+	return raw, s
+}
+
+func BenchmarkAppend(b *testing.B) {
+	raw, s := benchClients(b)
 	ctx := b.Context()
 	payload := storetest.Event(0).Data
 
@@ -65,16 +68,7 @@ func BenchmarkAppend(b *testing.B) {
 }
 
 func BenchmarkReadAll(b *testing.B) {
-	url := benchNode(b)
-	s, err := esdb.Open(esdb.Config{URL: url, Ledger: randomLedger(b)})
-	require.NoError(b, err)
-	defer s.Close()
-	conf, err := kurrent.ParseConnectionString(url)
-	require.NoError(b, err)
-	conf.Logger = kurrent.NoopLogging()
-	raw, err := kurrent.NewClient(conf)
-	require.NoError(b, err)
-	defer raw.Close()
+	raw, s := benchClients(b)
 	const n = 2000
 	storetest.AppendSpread(b, s, 0, n)
 	ctx := b.Context()

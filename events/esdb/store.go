@@ -402,31 +402,17 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadO
 	}
 }
 
-// readStream reads one KurrentDB stream. A stream that does not exist reads
-// as empty: the client reports that on the first receive, not on the call.
+// readStream reads one KurrentDB stream as our events.
 func (s *Store) readStream(ctx context.Context, name string, opts esdb.ReadStreamOptions, count uint64) iter.Seq2[events.Event, error] {
 	return func(yield func(events.Event, error) bool) {
-		rs, err := s.startRead(ctx, "read "+name, func(c *esdb.Client) (*esdb.ReadStream, error) {
+		records := s.records(ctx, "read "+name, func(c *esdb.Client) (*esdb.ReadStream, error) {
 			return c.ReadStream(ctx, name, opts, count)
 		})
-		if err != nil {
-			yield(events.Event{}, err)
-			return
-		}
-		defer rs.Close()
-		for {
-			resolved, err := rs.Recv()
-			if errors.Is(err, io.EOF) {
-				return
+		for r, err := range records {
+			var ev events.Event
+			if err == nil {
+				ev, err = s.names.recordedEvent(r)
 			}
-			if isCode(err, esdb.ErrorCodeResourceNotFound) {
-				return
-			}
-			if err != nil {
-				yield(events.Event{}, translate(ctx, "read "+name, err))
-				return
-			}
-			ev, err := s.names.recordedEvent(resolved.OriginalEvent())
 			if !yield(ev, err) || err != nil {
 				return
 			}
@@ -545,10 +531,17 @@ func (s *Store) lastRecord(ctx context.Context, from esdb.AllPosition) (*esdb.Po
 
 // readAll reads raw $all records.
 func (s *Store) readAll(ctx context.Context, opts esdb.ReadAllOptions, count uint64) iter.Seq2[*esdb.RecordedEvent, error] {
+	return s.records(ctx, "read $all", func(c *esdb.Client) (*esdb.ReadStream, error) {
+		return c.ReadAll(ctx, opts, count)
+	})
+}
+
+// records yields the records of a read until its end; a failure is yielded
+// once. A stream that does not exist reads as empty: the client reports that
+// on the first receive, not on the call.
+func (s *Store) records(ctx context.Context, op string, start func(*esdb.Client) (*esdb.ReadStream, error)) iter.Seq2[*esdb.RecordedEvent, error] {
 	return func(yield func(*esdb.RecordedEvent, error) bool) {
-		rs, err := s.startRead(ctx, "read $all", func(c *esdb.Client) (*esdb.ReadStream, error) {
-			return c.ReadAll(ctx, opts, count)
-		})
+		rs, err := s.startRead(ctx, op, start)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -556,11 +549,11 @@ func (s *Store) readAll(ctx context.Context, opts esdb.ReadAllOptions, count uin
 		defer rs.Close()
 		for {
 			resolved, err := rs.Recv()
-			if errors.Is(err, io.EOF) {
+			if errors.Is(err, io.EOF) || isCode(err, esdb.ErrorCodeResourceNotFound) {
 				return
 			}
 			if err != nil {
-				yield(nil, translate(ctx, "read $all", err))
+				yield(nil, translate(ctx, op, err))
 				return
 			}
 			if r := resolved.OriginalEvent(); r != nil && !yield(r, nil) {
