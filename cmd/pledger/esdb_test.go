@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -44,6 +45,22 @@ func TestLogCommandsOnAKurrentDBLedger(t *testing.T) {
 	require.Contains(t, mustCLI(t, with("raid", "--project", "TPM")...), "NordTel")
 	require.NotContains(t, mustCLI(t, append([]string{"projects", "--db", db}, esdbFlags(node, "other")...)...), "TPM",
 		"another ledger on the same cluster is apart")
+
+	// As of a position: KurrentDB's positions are sparse byte offsets, and any
+	// number works, an event's or not.
+	var log []struct {
+		Position uint64 `json:"position"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mustCLI(t, with("events", "--json")...)), &log))
+	require.Greater(t, len(log), 100)
+	budget := func(flags ...string) string { // without the heading, which echoes the question
+		out := mustCLI(t, with(append([]string{"budget", "--project", "TPM"}, flags...)...)...)
+		return out[strings.Index(out, "\n"):]
+	}
+	mid := log[len(log)/2].Position
+	atEvent := budget("--as-of", fmt.Sprintf("pos:%d", mid))
+	require.Equal(t, atEvent, budget("--as-of", fmt.Sprintf("pos:%d", mid+1)), "inside the next record: the same ledger")
+	require.NotEqual(t, atEvent, budget(), "the past differs from now")
 
 	export := filepath.Join(dir, "acme.jsonl")
 	mustCLI(t, with("export", "-o", export)...)

@@ -478,24 +478,37 @@ func (s *Store) ReadAll(ctx context.Context, after uint64) iter.Seq2[events.Even
 // has none, reading $all backwards past other ledgers' and the server's
 // records.
 func (s *Store) LastPosition(ctx context.Context) (uint64, error) {
+	r, err := s.lastWhere(ctx, func(r *esdb.RecordedEvent) bool {
+		_, ours := s.names.local(r.StreamID)
+		return ours && !isSystem(r)
+	})
+	if r == nil || err != nil {
+		return 0, err
+	}
+	return positionOf(r.Position)
+}
+
+// lastWhere pages $all backwards from its end to the first record that
+// matches, or nil when none does.
+func (s *Store) lastWhere(ctx context.Context, match func(*esdb.RecordedEvent) bool) (*esdb.RecordedEvent, error) {
 	var from esdb.AllPosition = esdb.End{}
 	for {
 		n := 0
 		for r, err := range s.readAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: from}, allPage) {
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			n++
 			if p, ok := from.(esdb.Position); ok && comparePositions(r.Position, p) >= 0 {
 				continue // a server that includes the start position
 			}
 			from = r.Position
-			if _, ours := s.names.local(r.StreamID); ours && !isSystem(r) {
-				return positionOf(r.Position)
+			if match(r) {
+				return r, nil
 			}
 		}
 		if n < allPage {
-			return 0, nil
+			return nil, nil
 		}
 	}
 }
@@ -511,10 +524,20 @@ func (s *Store) startAfter(ctx context.Context, after uint64) (esdb.Position, er
 		return esdb.Position{}, nil
 	}
 	last, err := s.lastRecord(ctx, esdb.Position{Commit: after, Prepare: after})
-	if err != nil {
+	if err == nil {
+		return resumeAfter(after, last), nil
+	}
+	if ctx.Err() != nil || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrDenied) {
 		return esdb.Position{}, err
 	}
-	return resumeAfter(after, last), nil
+	// KurrentDB refuses to read from a position inside a record, and a
+	// position someone typed (pos:N, ?after=) need not be an event's. Start
+	// after the last record before it instead, found from the end.
+	r, err := s.lastWhere(ctx, func(r *esdb.RecordedEvent) bool { return r.Position.Prepare <= after })
+	if r == nil || err != nil {
+		return esdb.Position{}, err
+	}
+	return r.Position, nil
 }
 
 // lastRecord returns the position of the last $all record before from, or

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	kurrent "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pledger/pledger/events"
@@ -248,4 +249,44 @@ func TestAnyRetryIsRecognisedWhenTheWindowCutsTheBatch(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, first, retry)
 	require.Len(t, storetest.ReadStream(t, s, "s", events.ReadOptions{}), 36, "the retry wrote nothing")
+}
+
+// Positions a user types (pos:N, ?after=) need not be an event's, and
+// KurrentDB refuses to read from inside a record (the model node does too):
+// the store starts after the last record before such a position.
+func TestReadingAfterAPositionInsideARecord(t *testing.T) {
+	node := esdbtest.Start(t)
+	s, err := esdb.Open(esdb.Config{URL: node.URL(), Ledger: randomLedger(t)})
+	require.NoError(t, err)
+	defer s.Close()
+	storetest.AppendSpread(t, s, 0, 12)
+	all := storetest.ReadAll(t, s, 0)
+	require.Len(t, all, 12)
+
+	conf, err := kurrent.ParseConnectionString(node.URL())
+	require.NoError(t, err)
+	conf.Logger = kurrent.NoopLogging()
+	raw, err := kurrent.NewClient(conf)
+	require.NoError(t, err)
+	defer raw.Close()
+	inside := all[5].Position - 1
+	rs, err := raw.ReadAll(t.Context(), kurrent.ReadAllOptions{From: kurrent.Position{Commit: inside, Prepare: inside}}, 1)
+	if err == nil {
+		_, err = rs.Recv()
+		rs.Close()
+	}
+	require.Error(t, err, "the node refuses a position inside a record")
+
+	for _, after := range []uint64{inside, all[5].Position - 7, all[4].Position + 1} {
+		require.Equal(t, all[5:], storetest.ReadAll(t, s, after), "after %d", after)
+	}
+	require.Empty(t, storetest.ReadAll(t, s, all[11].Position+1000))
+
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	for ev, err := range s.Subscribe(ctx, inside) {
+		require.NoError(t, err)
+		require.Equal(t, all[5], ev)
+		break
+	}
 }

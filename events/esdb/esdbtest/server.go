@@ -23,6 +23,7 @@ import (
 	"math"
 	"net"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -322,6 +323,10 @@ func (s *Server) Read(req *api.ReadReq, out api.Streams_ReadServer) error {
 		return s.subscribe(all, keep, out)
 	}
 	s.mu.Lock()
+	if p := all.GetPosition(); p != nil && !s.isRecordPosition(p.GetCommitPosition(), p.GetPreparePosition()) {
+		s.mu.Unlock()
+		return invalidPosition(p)
+	}
 	var picked []record
 	if backwards {
 		end := len(s.log)
@@ -350,6 +355,24 @@ func (s *Server) Read(req *api.ReadReq, out api.Streams_ReadServer) error {
 		}
 	}
 	return nil
+}
+
+// isRecordPosition reports whether a position points at the start of
+// records, as KurrentDB requires of a read or subscription: it refuses to
+// read from inside a record. The end of the log and (0, 0) are valid too.
+func (s *cluster) isRecordPosition(commit, prepare uint64) bool {
+	starts := func(pos uint64) bool {
+		if pos == 0 || pos == s.next {
+			return true
+		}
+		i := sort.Search(len(s.log), func(i int) bool { return s.log[i].prepare >= pos })
+		return i < len(s.log) && s.log[i].prepare == pos
+	}
+	return starts(commit) && starts(prepare)
+}
+
+func invalidPosition(p *api.ReadReq_Options_Position) error {
+	return status.Errorf(codes.InvalidArgument, "invalid position (%d, %d): not the start of a record", p.GetCommitPosition(), p.GetPreparePosition())
 }
 
 // firstAtOrAfter is the index of the first record at or after (commit,
@@ -407,6 +430,10 @@ func (s *Server) subscribe(all *api.ReadReq_Options_AllOptions, keep func(record
 		return err
 	}
 	s.mu.Lock()
+	if p := all.GetPosition(); p != nil && !s.isRecordPosition(p.GetCommitPosition(), p.GetPreparePosition()) {
+		s.mu.Unlock()
+		return invalidPosition(p)
+	}
 	next := 0
 	switch {
 	case all.GetEnd() != nil:
