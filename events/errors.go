@@ -20,6 +20,9 @@ var (
 	ErrReadOnly = errors.New("events: store is read-only")
 	// ErrNotEmpty is returned when importing into a ledger that already has events.
 	ErrNotEmpty = errors.New("events: ledger is not empty")
+	// ErrUnavailable is wrapped by a store's errors that a retry may cure:
+	// its server cannot be reached or has no leader just now.
+	ErrUnavailable = errors.New("events: store unavailable")
 )
 
 // VersionConflictError is returned by Append when the stream is not at the

@@ -8,12 +8,15 @@ import (
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/pledger/pledger/events"
 )
 
 var (
 	// ErrUnavailable wraps failures worth retrying: no leader, a node
-	// restarting, a dropped connection, a deadline.
-	ErrUnavailable = errors.New("esdb: server unavailable")
+	// restarting, a dropped connection, a deadline. It wraps
+	// events.ErrUnavailable, which the API answers with 503.
+	ErrUnavailable = fmt.Errorf("esdb: server unavailable: %w", events.ErrUnavailable)
 	// ErrDenied wraps refusals no retry will change: bad credentials or a
 	// missing ACL.
 	ErrDenied = errors.New("esdb: access denied")
@@ -36,8 +39,10 @@ func translate(ctx context.Context, op string, err error) error {
 	var esErr *esdb.Error
 	if errors.As(err, &esErr) {
 		kind = kindOf(esErr.Code())
-	} else if st, ok := status.FromError(err); ok {
-		// A subscription that drops hands over the raw gRPC status.
+	}
+	if st, ok := status.FromError(err); kind == nil && ok {
+		// A subscription that drops hands over the raw gRPC status, and the
+		// client wraps what it cannot classify with the status inside.
 		kind = kindOfStatus(st.Code())
 	}
 	if kind != nil {
@@ -49,7 +54,8 @@ func translate(ctx context.Context, op string, err error) error {
 // kindOfStatus is the error of ours a gRPC status code belongs to, or nil.
 func kindOfStatus(code codes.Code) error {
 	switch code {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.Aborted, codes.ResourceExhausted:
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Aborted, codes.ResourceExhausted,
+		codes.Canceled: // by the connection (a replaced client), not by the caller: translate checks ctx first
 		return ErrUnavailable
 	case codes.Unauthenticated, codes.PermissionDenied:
 		return ErrDenied
@@ -82,5 +88,5 @@ func isCode(err error, code esdb.ErrorCode) bool {
 // not ours, which no retry will change.
 func retryable(err error) bool {
 	var bad *MetadataError
-	return !errors.Is(err, ErrDenied) && !errors.Is(err, ErrStreamDeleted) && !errors.As(err, &bad)
+	return !errors.Is(err, ErrDenied) && !errors.Is(err, ErrStreamDeleted) && !errors.Is(err, events.ErrClosed) && !errors.As(err, &bad)
 }

@@ -182,13 +182,12 @@ func (n naming) recordedEvent(r *esdb.RecordedEvent) (events.Event, error) {
 	return ev, nil
 }
 
-// Positions. KurrentDB orders $all by (commit, prepare). The events of one
-// append share the commit position (the prepare position of the append's
-// first event) and each has its own prepare position, the log offset of its
-// record; a read of one stream knows only the prepare position. So our
-// position is the prepare position: unique, increasing along $all, and known
-// on every read path. Only resuming needs the commit position back; see
-// resumeAfter.
+// Positions. KurrentDB orders $all by (commit, prepare), log offsets. Since
+// 20.6 every event is committed by itself, commit = prepare; before, the
+// events of one append shared the commit position of the first. Our position
+// is the prepare position: unique and increasing along $all either way, and
+// the one every read path carries. Only resuming needs the commit position
+// back; see resumeAfter.
 
 // noPosition is what the server sends when it has no position to give.
 const noPosition = math.MaxUint64
@@ -196,7 +195,7 @@ const noPosition = math.MaxUint64
 // positionOf returns our position of a KurrentDB position.
 func positionOf(p esdb.Position) (uint64, error) {
 	if p.Prepare == noPosition || p.Prepare >= math.MaxInt64 {
-		return 0, fmt.Errorf("the server sent no prepare position (%d)", p.Prepare)
+		return 0, fmt.Errorf("the server sent no position for the record (%d): pledger needs EventStoreDB 22.6 or later, or KurrentDB", p.Prepare)
 	}
 	// Our position 0 means "before the first event"; the very first record of
 	// a KurrentDB log is the server's own epoch record, never ours.
@@ -210,12 +209,12 @@ func positionOf(p esdb.Position) (uint64, error) {
 // the next event is the first one after our position `after`. last is the
 // first event found reading $all backwards from (after, after), if any.
 //
-// If the event at `after` began its append, its commit equals its prepare
-// and (after, after) is its exact position. If it is a later event of a
-// multi-event append, its commit is smaller than after, and every event of
-// its append sorts before (after, after); reading backwards from there finds
-// the last event of that append, whose prepare is at least after and whose
-// commit is the one we need.
+// On current servers, and for an event that began its append on older ones,
+// (after, after) is the event's exact position. On servers before 20.6 a
+// later event of a multi-event append had the smaller commit position of
+// the append's first: every event of that append sorts before (after,
+// after), and reading backwards from there finds the append's last event,
+// whose prepare is at least after and whose commit is the one we need.
 func resumeAfter(after uint64, last *esdb.Position) esdb.Position {
 	if last != nil && last.Commit < after && last.Prepare >= after {
 		return esdb.Position{Commit: last.Commit, Prepare: after}

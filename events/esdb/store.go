@@ -49,8 +49,10 @@ type Store struct {
 	mu       sync.Mutex
 	recorded time.Time // the last recorded-at this process stamped
 
-	connMu sync.RWMutex
-	client *esdb.Client
+	connMu  sync.Mutex
+	current *client
+	closed  bool
+	stop    chan struct{} // closed by Close: subscriptions end
 }
 
 var _ events.Store = (*Store)(nil)
@@ -73,58 +75,14 @@ func Open(cfg Config) (*Store, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	conf.Logger = clientLog(cfg.Log)
-	client, err := esdb.NewClient(conf)
+	c, err := esdb.NewClient(conf)
 	if err != nil {
 		return nil, fmt.Errorf("esdb: %w", err)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	return &Store{conf: *conf, client: client, names: names, log: cfg.Log, clock: cfg.Clock}, nil
-}
-
-// conn is the client to use now.
-func (s *Store) conn() *esdb.Client {
-	s.connMu.RLock()
-	defer s.connMu.RUnlock()
-	return s.client
-}
-
-// reconnect replaces a client whose read failed at the call because its node
-// is unreachable. In v4.2.0 such a failure never reaches the client's own
-// reconnection (fixed upstream after the last tag), so after a leader change
-// every read would go to the dead node for ever; a fresh client discovers
-// the cluster again. Calls in flight on the old client fail as unavailable.
-func (s *Store) reconnect(stuck *esdb.Client) {
-	s.connMu.Lock()
-	defer s.connMu.Unlock()
-	if s.client != stuck {
-		return // another caller already did
-	}
-	conf := s.conf
-	fresh, err := esdb.NewClient(&conf)
-	if err != nil {
-		return // the configuration was valid at Open; keep the old client
-	}
-	s.log.Warn("esdb: a read could not reach its node; connecting afresh")
-	s.client = fresh
-	stuck.Close()
-}
-
-// startRead starts a read; if its node was unreachable, it reconnects and
-// starts it once more. Nothing was read yet, so the retry repeats nothing.
-func (s *Store) startRead(ctx context.Context, op string, start func(*esdb.Client) (*esdb.ReadStream, error)) (*esdb.ReadStream, error) {
-	c := s.conn()
-	rs, err := start(c)
-	if err == nil {
-		return rs, nil
-	}
-	if err = translate(ctx, op, err); !errors.Is(err, ErrUnavailable) {
-		return nil, err
-	}
-	s.reconnect(c)
-	rs, err = start(s.conn())
-	return rs, translate(ctx, op, err)
+	return &Store{conf: *conf, current: &client{Client: c}, names: names, log: cfg.Log, clock: cfg.Clock, stop: make(chan struct{})}, nil
 }
 
 // clientLog sends the client's own messages to log, a level down: the
@@ -150,9 +108,6 @@ func (s *Store) LogShape() events.LogShape { return Shape }
 // export of one.
 var Shape = events.LogShape{PositionGaps: true, ClockPerStream: true}
 
-// Close closes the connection.
-func (s *Store) Close() error { return s.conn().Close() }
-
 // retryWindow is how many more of a stream's last events an Any append
 // looks at for its own ids: KurrentDB keeps no index by event id, so a
 // retried Any append, or an id reused in the same stream, is recognised only
@@ -161,9 +116,21 @@ func (s *Store) Close() error { return s.conn().Close() }
 // looked for where that attempt put them.
 const retryWindow = 32
 
-// maxAnyAttempts bounds the re-reads of an Any append that keeps losing the
-// race for the stream's head.
-const maxAnyAttempts = 50
+// maxAttempts bounds the re-reads of an append that keeps losing the race
+// for the stream's head.
+const maxAttempts = 50
+
+// sleep waits d, or less if ctx ends first; it reports whether ctx is alive.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
 
 // Append implements events.Store. It reads the stream's head, stamps the
 // events (versions, recorded-at, hash chain) and appends them with the
@@ -182,6 +149,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 	if _, isAny := expected.(events.Any); isAny {
 		window += retryWindow
 	}
+	var refused *uint64 // the head version the server last refused
 	for attempt := 1; ; attempt++ {
 		recent, err := s.readBack(ctx, name, window)
 		if err != nil {
@@ -194,6 +162,17 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 		if res, done, err := s.settled(ctx, stream, expected, prepared, head, recent); done {
 			return res, err
 		}
+		if refused != nil && *refused == head.Version {
+			// The server refused this head, yet reads still show it: they
+			// come from a node behind the leader. An exact expectation is
+			// the caller's to retry; Any waits for the node to catch up.
+			if _, isAny := expected.(events.Any); !isAny {
+				return events.AppendResult{}, &events.VersionConflictError{Stream: stream, Expected: expected, Actual: head.Version}
+			}
+			if !sleep(ctx, time.Duration(attempt)*10*time.Millisecond) {
+				return events.AppendResult{}, ctx.Err()
+			}
+		}
 		stamped := s.stamp(prepared, stream, head)
 		data := make([]esdb.EventData, len(stamped))
 		for i, ev := range stamped {
@@ -201,20 +180,21 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 				return events.AppendResult{}, err
 			}
 		}
-		_, err = s.conn().AppendToStream(ctx, name, esdb.AppendToStreamOptions{ExpectedRevision: expectedRevision(head.Version)}, data...)
+		err = s.append(ctx, name, expectedRevision(head.Version), data)
 		if isCode(err, esdb.ErrorCodeWrongExpectedVersion) {
 			// Another writer moved the head between our read and our append.
 			// Any tries again from the new head; anything else re-reads to
 			// say whether it is a conflict or a retry that already landed.
-			if _, isAny := expected.(events.Any); isAny && attempt >= maxAnyAttempts {
+			if attempt >= maxAttempts {
 				return events.AppendResult{}, fmt.Errorf("esdb: append to %q: lost the race for the head %d times", stream, attempt)
 			}
+			refused = &head.Version
 			continue
 		}
 		if err != nil {
-			return events.AppendResult{}, translate(ctx, "append to "+stream, err)
+			return events.AppendResult{}, err
 		}
-		return s.readWritten(ctx, stream, head.Version+1, stamped)
+		return s.readWritten(ctx, stream, head.Version+1, prepared)
 	}
 }
 
@@ -350,20 +330,20 @@ func latest(ts ...time.Time) time.Time {
 
 // readWritten reads back what an append wrote, for the positions only the
 // server knows, and checks it is what was sent.
-func (s *Store) readWritten(ctx context.Context, stream string, from uint64, sent []events.Event) (events.AppendResult, error) {
-	var got []events.Event
-	for ev, err := range s.ReadStream(ctx, stream, events.ReadOptions{From: from, ToVersion: from + uint64(len(sent)) - 1}) {
-		if err != nil {
-			return events.AppendResult{}, err
-		}
-		got = append(got, ev)
+//
+// The events there may be another attempt's at the same batch: KurrentDB
+// answers an append whose ids already follow the expected revision with
+// success and writes nothing (a retry racing its first attempt, or two nodes
+// relaying one command). Those are the result, as for any retry.
+func (s *Store) readWritten(ctx context.Context, stream string, from uint64, sent []events.Proposed) (events.AppendResult, error) {
+	res, done, err := s.retryAt(ctx, stream, sent, from, false)
+	switch {
+	case done && err == nil:
+		return res, nil
+	case err != nil && !errors.Is(err, events.ErrDuplicateID):
+		return events.AppendResult{}, err // the read failed
 	}
-	for i := range sent {
-		if i >= len(got) || got[i].ID != sent[i].ID || got[i].Hash != sent[i].Hash {
-			return events.AppendResult{}, fmt.Errorf("esdb: append to %q succeeded but reading it back found other events at version %d", stream, from+uint64(i))
-		}
-	}
-	return events.AppendResult{Events: got}, nil
+	return events.AppendResult{}, fmt.Errorf("esdb: append to %q succeeded but other events are at version %d", stream, from)
 }
 
 // readBack returns up to n of a stream's last events, oldest first.
@@ -564,12 +544,12 @@ func (s *Store) readAll(ctx context.Context, opts esdb.ReadAllOptions, count uin
 // on the first receive, not on the call.
 func (s *Store) records(ctx context.Context, op string, start func(*esdb.Client) (*esdb.ReadStream, error)) iter.Seq2[*esdb.RecordedEvent, error] {
 	return func(yield func(*esdb.RecordedEvent, error) bool) {
-		rs, err := s.startRead(ctx, op, start)
+		rs, done, err := s.openRead(ctx, op, start)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		defer rs.Close()
+		defer done()
 		for {
 			resolved, err := rs.Recv()
 			if errors.Is(err, io.EOF) || isCode(err, esdb.ErrorCodeResourceNotFound) {
@@ -601,20 +581,35 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Ev
 		if after == 0 {
 			start = esdb.Start{}
 		}
+		// The subscription also ends when the store is closed.
+		following, stop := context.WithCancel(ctx)
+		defer stop()
+		go func() {
+			select {
+			case <-s.stop:
+				stop()
+			case <-following.Done():
+			}
+		}()
 		f := follower{names: s.names, open: s.subscribeAll, backoff: defaultBackoff, log: s.log}
-		for ev, err := range f.follow(ctx, start) {
+		for ev, err := range f.follow(following, start) {
 			if !yield(ev, err) {
 				return
 			}
 		}
+		if ctx.Err() == nil && s.isClosed() {
+			yield(events.Event{}, events.ErrClosed)
+		}
 	}
 }
 
-func (s *Store) subscribeAll(ctx context.Context, from esdb.AllPosition) (subscription, error) {
-	return s.conn().SubscribeToAll(ctx, esdb.SubscribeToAllOptions{
-		From:   from,
-		Filter: &esdb.SubscriptionFilter{Type: esdb.StreamFilterType, Prefixes: []string{s.names.prefix}},
-	})
+func (s *Store) isClosed() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // Heads implements events.Store by reading the ledger to the end of $all:

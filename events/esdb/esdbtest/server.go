@@ -4,14 +4,15 @@
 // EventStore-Client-Go client.
 //
 // It exists because no KurrentDB server runs where pledger's CI does. It
-// models what the store relies on, as documented by KurrentDB: revisions
+// models what the store relies on, as KurrentDB (22.6 on) behaves: revisions
 // from 0; optimistic concurrency with the current revision in the refusal;
 // idempotent appends by event id at the expected revision; $all ordered by
-// (commit, prepare) where the events of one append share the commit position
-// and have their own prepare positions; stream reads that know only the
-// prepare position; "stream not found" sent as the first message; system
-// records ($-prefixed) interleaved in $all; subscriptions that start after
-// their position and drop when told to. It is a model, not KurrentDB: the
+// (commit, prepare), every record at its own log position (commit = prepare);
+// reads and subscriptions refused at a position inside a record; "stream not
+// found" sent as the first message; system records ($-prefixed) interleaved
+// in $all; subscriptions that start after their position and drop when told
+// to; gossip naming the leader, which can die. It is a model, not KurrentDB:
+// it does not model followers serving stale reads, nor requires-leader. The
 // real contract run is TestContract with PLEDGER_ESDB_URL set.
 package esdbtest
 
@@ -184,14 +185,14 @@ func (s *cluster) write(stream, eventType, contentType string, data, metadata []
 	s.writeBatch(stream, []record{{eventType: eventType, contentType: contentType, data: data, metadata: metadata, id: id}})
 }
 
-// writeBatch appends records as one append: one commit position, the
-// prepare position of the first.
+// writeBatch appends records as one append. Like KurrentDB (20.6 on), every
+// record of an append is committed by itself: its commit and prepare
+// positions are both its own log position.
 func (s *cluster) writeBatch(stream string, batch []record) (first, last record) {
-	commit := s.next
 	for i := range batch {
 		r := batch[i]
 		r.stream, r.revision = stream, uint64(len(s.streams[stream]))
-		r.commit, r.prepare, r.created = commit, s.next, time.Now().UTC()
+		r.commit, r.prepare, r.created = s.next, s.next, time.Now().UTC()
 		s.next += size(r.data, r.metadata)
 		s.streams[stream] = append(s.streams[stream], len(s.log))
 		s.log = append(s.log, r)
@@ -501,21 +502,18 @@ func filter(f *api.ReadReq_Options_FilterOptions) (func(record) bool, error) {
 	return func(r record) bool { return re.MatchString(field(r)) }, nil
 }
 
-// readEvent is a record as the server sends it. A read of one stream comes
-// from the index, which has no commit position.
+// readEvent is a record as the server sends it (22.6 on: a read of one
+// stream carries the record's positions too, but no commit position beside
+// the event).
 func readEvent(r record, fromAll bool) *api.ReadResp {
 	most, least := esdb.UUIDAsInt64(r.id)
-	commit := uint64(math.MaxUint64)
-	if fromAll {
-		commit = r.commit
-	}
 	ev := &api.ReadResp_ReadEvent{
 		Event: &api.ReadResp_ReadEvent_RecordedEvent{
 			Id:               &shared.UUID{Value: &shared.UUID_Structured_{Structured: &shared.UUID_Structured{MostSignificantBits: most, LeastSignificantBits: least}}},
 			StreamIdentifier: &shared.StreamIdentifier{StreamName: []byte(r.stream)},
 			StreamRevision:   r.revision,
 			PreparePosition:  r.prepare,
-			CommitPosition:   commit,
+			CommitPosition:   r.commit,
 			Metadata: map[string]string{"type": r.eventType, "content-type": r.contentType,
 				"created": strconv.FormatInt(r.created.UnixNano()/100, 10)},
 			CustomMetadata: r.metadata,
