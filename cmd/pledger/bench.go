@@ -16,8 +16,9 @@ import (
 
 func (a *app) benchCommand() *cobra.Command {
 	bench := &cobra.Command{
-		Use:   "bench",
-		Short: "Measure pledger against the raw engine's limit, in the same run",
+		Use:         "bench",
+		Short:       "Measure pledger against the raw engine's limit, in the same run",
+		Annotations: embeddedOnly, // it makes its own files
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return badInputf("bench needs a subcommand: %s", "store")
 		},

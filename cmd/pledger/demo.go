@@ -47,7 +47,11 @@ func (a *app) seedDemo(cmd *cobra.Command) (demo.Summary, error) {
 		return demo.Summary{}, err
 	}
 	if end > 0 {
-		return demo.Summary{}, errNotEmpty{fmt.Errorf("%s already holds events up to position %d: the demo is written into an empty ledger (pick a new --db or --esdb-ledger)", a.location(), end)}
+		pick := "--db"
+		if a.store == storeESDB {
+			pick = "--esdb-ledger"
+		}
+		return demo.Summary{}, errNotEmpty{fmt.Errorf("%s already holds events up to position %d: the demo is written into an empty ledger (pick a new %s)", a.location(), end, pick)}
 	}
 	return demo.Seed(cmd.Context(), aggregates.NewRepository(store, events.NewCatalogue()), clock)
 }

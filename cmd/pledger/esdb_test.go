@@ -43,8 +43,9 @@ func TestLogCommandsOnAKurrentDBLedger(t *testing.T) {
 
 	require.Contains(t, mustCLI(t, with("projects")...), "TPM")
 	require.Contains(t, mustCLI(t, with("raid", "--project", "TPM")...), "NordTel")
-	require.NotContains(t, mustCLI(t, append([]string{"projects", "--db", db}, esdbFlags(node, "other")...)...), "TPM",
-		"another ledger on the same cluster is apart")
+	_, errOut, code = cli(t, append([]string{"projects", "--db", db}, esdbFlags(node, "other")...)...)
+	require.Equal(t, 2, code, "another ledger on the same cluster is apart, and an empty one is likely a typo")
+	require.Contains(t, errOut, `KurrentDB ledger "other" holds no events`)
 
 	// As of a position: KurrentDB's positions are sparse byte offsets, and any
 	// number works, an event's or not.
@@ -77,6 +78,8 @@ func TestLogCommandsOnAKurrentDBLedger(t *testing.T) {
 
 func TestKurrentDBFlagsAreChecked(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x.db")
+	url := "esdb://127.0.0.1:2113?tls=false"
+	missingDir := filepath.Join(t.TempDir(), "no", "such", "x.db")
 	for _, c := range []struct {
 		args []string
 		says string
@@ -84,7 +87,14 @@ func TestKurrentDBFlagsAreChecked(t *testing.T) {
 		{[]string{"projects", "--db", db, "--store", "postgres"}, `--store "postgres": must be sqlite or esdb`},
 		{[]string{"projects", "--db", db, "--store", "esdb"}, "--esdb-url is required"},
 		{[]string{"projects", "--db", db, "--store", "esdb", "--esdb-url", "http://x"}, "connection string"},
-		{[]string{"projects", "--db", db, "--store", "esdb", "--esdb-url", "esdb://127.0.0.1:2113?tls=false", "--esdb-ledger", "Bad:Name"}, `ledger "Bad:Name"`},
+		{[]string{"projects", "--db", db, "--store", "esdb", "--esdb-url", url, "--esdb-ledger", "Bad:Name"}, `ledger "Bad:Name"`},
+		{[]string{"demo", "--db", db, "--esdb-url", url}, "--esdb-url is for --store esdb"},
+		{[]string{"projects", "--db", db, "--esdb-ledger", "acme"}, "--esdb-ledger is for --store esdb"},
+		{[]string{"bench", "store", "--store", "esdb", "--esdb-url", url}, "pledger bench store works on the embedded store only"},
+		{[]string{"bench", "api", "--store", "esdb", "--esdb-url", url}, "embedded store only"},
+		{[]string{"import", "x.jsonl", "--store", "esdb", "--esdb-url", url}, "pledger import works on the embedded store only"},
+		{[]string{"serve", "--db", missingDir, "--store", "esdb", "--esdb-url", url}, "does not exist"},
+		{[]string{"init", "--db", missingDir, "--store", "esdb", "--esdb-url", url}, "does not exist"},
 	} {
 		_, errOut, code := cli(t, c.args...)
 		require.Equal(t, 2, code, "%v: %s", c.args, errOut)

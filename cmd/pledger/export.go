@@ -36,7 +36,7 @@ func (a *app) exportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			bar := a.newProgress("exporting", int(total))
+			bar := a.newProgress("exporting", eventsUpTo(store, total))
 			defer bar.Done()
 			err = exportLog(out, upTo(store.ReadAll(ctx, 0), total), func(events.Event) { bar.Step() })
 			if err != nil {

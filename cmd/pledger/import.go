@@ -18,14 +18,12 @@ func (a *app) importCommand() *cobra.Command {
 			"every hash chain and every seal as it goes, in one transaction: a malformed line (exit 2) or a\n" +
 			"tampered one (exit 1) is named and nothing is written. Export after import reproduces the file.",
 		Args: cobra.ExactArgs(1),
+		// A KurrentDB ledger is filled by appends; and an export keeps its
+		// positions, which only the embedded store can restore as they were.
+		Annotations: embeddedOnly,
 	}
 	loadTrust := a.addTrustFlags(cmd, false)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		// A KurrentDB ledger is filled by appends; and an export keeps its
-		// positions, which only the embedded store can restore as they were.
-		if err := a.embeddedOnly("import"); err != nil {
-			return err
-		}
 		t, err := loadTrust()
 		if err != nil {
 			return err
@@ -69,7 +67,7 @@ func (a *app) importCommand() *cobra.Command {
 
 func (a *app) restore(cmd *cobra.Command, file *exportFile, t trust) (events.Summary, error) {
 	store, err := sqlite.Open(cmd.Context(), a.db, sqlite.Options{})
-	if err != nil {
+	if _, err := badPath(store, err); err != nil {
 		return events.Summary{}, err
 	}
 	defer store.Close()

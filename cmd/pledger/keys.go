@@ -13,16 +13,16 @@ func (a *app) initCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Create a ledger and its signing key",
-		Long:  "Create the ledger file (if missing) and an Ed25519 key pair beside it: PATH.key (private,\nmode 0600) signs seals; PATH.pub lets anyone verify them.",
+		Long:  "Create the ledger file (if missing) and an Ed25519 key pair beside it: PATH.key (private,\nmode 0600) signs seals; PATH.pub lets anyone verify them. With --store esdb the ledger is in\nKurrentDB and needs no creating; the keys go beside --db all the same.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			keyID, err := a.initLedger(cmd.Context())
 			if err != nil {
 				return err
 			}
 			if a.jsonOut {
-				return a.printJSON(map[string]string{"db": a.db, "private_key": privateKeyPath(a.db), "public_key": publicKeyPath(a.db), "key_id": keyID})
+				return a.printJSON(map[string]string{"db": a.db, "ledger": a.location(), "private_key": privateKeyPath(a.db), "public_key": publicKeyPath(a.db), "key_id": keyID})
 			}
-			fmt.Fprintf(a.stdout, "ledger      %s\nprivate key %s (keep it secret)\npublic key  %s (key id %s)\n", a.db, privateKeyPath(a.db), publicKeyPath(a.db), keyID)
+			fmt.Fprintf(a.stdout, "ledger      %s\nprivate key %s (keep it secret)\npublic key  %s (key id %s)\n", a.location(), privateKeyPath(a.db), publicKeyPath(a.db), keyID)
 			return nil
 		},
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/esdb"
 	"github.com/pledger/pledger/events/sqlite"
+	"github.com/spf13/cobra"
 )
 
 // The signing key lives beside the ledger: PATH.key (private, mode 0600)
@@ -61,10 +62,27 @@ func (a *app) openLedger(ctx context.Context, readOnly bool, clock func() time.T
 		if a.esdbURL == "" {
 			return nil, badInputf("--esdb-url is required with --store esdb (env PLEDGER_ESDB_URL), e.g. esdb://127.0.0.1:2113?tls=false")
 		}
+		if !readOnly {
+			if err := checkLedgerPath(a.db); err != nil { // where this node keeps its key and checkpoints
+				return nil, err
+			}
+		}
 		s, err := esdb.Open(esdb.Config{URL: a.esdbURL, Ledger: a.esdbLedger, Clock: clock,
 			Log: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 		if err != nil {
 			return nil, badInput{err}
+		}
+		if readOnly {
+			// A ledger name with a typo reads as an empty ledger, and an empty
+			// ledger verifies: say so, as a missing file does.
+			end, err := s.LastPosition(ctx)
+			if err == nil && end == 0 {
+				err = badInputf("KurrentDB ledger %q holds no events (check --esdb-ledger)", a.esdbLedger)
+			}
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
 		}
 		return s, nil
 	case storeSQLite:
@@ -85,11 +103,29 @@ type errNotEmpty struct{ err error }
 func (e errNotEmpty) Error() string { return e.err.Error() }
 func (e errNotEmpty) Unwrap() error { return badInput(e) }
 
-// embeddedOnly refuses, as bad input, a command that works on the embedded
-// file only.
-func (a *app) embeddedOnly(what string) error {
-	if a.store != storeSQLite {
-		return badInputf("%s works on the embedded store only (--store %s)", what, storeSQLite)
+// embeddedOnly marks a command (and its subcommands) that works on the
+// embedded file only.
+var embeddedOnly = map[string]string{"store": storeSQLite}
+
+// checkStoreFlags runs before every command: the store is one we know, the
+// KurrentDB flags are not given for the embedded store (where they would be
+// ignored), and a command for the embedded file only is not run on another.
+func (a *app) checkStoreFlags(cmd *cobra.Command) error {
+	if a.store != storeSQLite && a.store != storeESDB {
+		return badInputf("--store %q: must be %s or %s", a.store, storeSQLite, storeESDB)
+	}
+	if a.store == storeSQLite {
+		for _, name := range []string{"esdb-url", "esdb-ledger"} {
+			if cmd.Flags().Changed(name) {
+				return badInputf("--%s is for --store %s; the log is the --db file unless --store %s is given", name, storeESDB, storeESDB)
+			}
+		}
+		return nil
+	}
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations["store"] == storeSQLite {
+			return badInputf("pledger %s works on the embedded store only (--store %s)", cmd.CommandPath()[len("pledger "):], storeSQLite)
+		}
 	}
 	return nil
 }

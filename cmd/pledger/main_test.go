@@ -105,7 +105,10 @@ func TestInitKeySealVerify(t *testing.T) {
 
 func TestBadInputExitsTwo(t *testing.T) {
 	db := newLedger(t)
+	export := filepath.Join(t.TempDir(), "export.jsonl")
+	mustCLI(t, "export", "--db", db, "-o", export)
 	cases := [][]string{
+		{"import", "--db", filepath.Join(t.TempDir(), "a?b.db"), export},
 		{"verify", "--db", db, "--no-such-flag"},
 		{"export", "--db", db, "--format", "csv"},
 		{"verify", "--db", filepath.Join(t.TempDir(), "missing.db")},

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/pledger/pledger/events"
 )
 
 // progress shows how far long work is on a terminal and is silent in a pipe.
@@ -25,6 +27,16 @@ func (a *app) newProgress(description string, total int) *progress {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)}
+}
+
+// eventsUpTo is how many events a log ending at position end holds, for a
+// progress bar: end itself where positions are dense, unknown (no bar)
+// where they are not.
+func eventsUpTo(store events.Store, end uint64) int {
+	if events.ShapeOf(store).PositionGaps {
+		return 0
+	}
+	return int(end)
 }
 
 // Set records that done of total are finished.

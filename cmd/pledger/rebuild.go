@@ -26,7 +26,7 @@ func (a *app) rebuildCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			bar := a.newProgress("rebuilding", int(total))
+			bar := a.newProgress("rebuilding", eventsUpTo(store, total))
 			engine := projections.NewEngine(store, events.NewCatalogue(), a.now, 0)
 			sum, err := engine.Rebuild(ctx, func(int) { bar.Step() })
 			bar.Done()

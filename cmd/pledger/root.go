@@ -95,12 +95,7 @@ func (a *app) rootCommand() *cobra.Command {
 		"KurrentDB connection string for --store esdb, e.g. esdb://127.0.0.1:2113?tls=false (env PLEDGER_ESDB_URL)")
 	root.PersistentFlags().StringVar(&a.esdbLedger, "esdb-ledger", a.envOr("PLEDGER_ESDB_LEDGER", esdb.DefaultLedger),
 		"the ledger's name in KurrentDB, the prefix of its streams (env PLEDGER_ESDB_LEDGER)")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error {
-		if a.store != storeSQLite && a.store != storeESDB {
-			return badInputf("--store %q: must be %s or %s", a.store, storeSQLite, storeESDB)
-		}
-		return nil
-	}
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.checkStoreFlags(cmd) }
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput{err} })
 	root.AddCommand(
 		a.initCommand(),

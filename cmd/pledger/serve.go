@@ -29,7 +29,8 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API on the ledger",
-		Long: "Serve the HTTP API (docs/api.md) on the embedded ledger. --demo first writes the demo project\n" +
+		Long: "Serve the HTTP API (docs/api.md) on the ledger: the --db file, or a KurrentDB ledger shared with\n" +
+			"other nodes (--store esdb, docs/operations.md). --demo first writes the demo project\n" +
 			"into an empty ledger and prints one token per role. On SIGINT or SIGTERM the server stops\n" +
 			"taking connections and finishes the requests in flight (up to --grace) before it exits.\n\n" +
 			"--publish nats://HOST:PORT also relays every event, at least once and in log order, to NATS\n" +

@@ -139,7 +139,7 @@ func (a *app) verifyLedger(ctx context.Context, t trust, res *verifyResult) erro
 			seals = append(seals, ev)
 		}
 	}
-	res.Summary, err = a.verifyLog(upTo(store.ReadAll(ctx, 0), end), t.options(seals, events.ShapeOf(store)), int(end))
+	res.Summary, err = a.verifyLog(upTo(store.ReadAll(ctx, 0), end), t.options(seals, events.ShapeOf(store)), eventsUpTo(store, end))
 	return err
 }
 

@@ -85,11 +85,12 @@ func Open(cfg Config) (*Store, error) {
 	return &Store{conf: *conf, current: &client{Client: c}, names: names, log: cfg.Log, clock: cfg.Clock, stop: make(chan struct{})}, nil
 }
 
-// clientLog sends the client's own messages to log, a level down: the
-// client warns about every failed discovery attempt, which the operation's
-// error already reports.
+// clientLog sends the client's own messages to log, two levels down: the
+// client reports as errors what the store handles or returns itself (a
+// dropped subscription it reopens, a refused position it reads around, a
+// failed discovery attempt), so they are detail, not news.
 func clientLog(log *slog.Logger) esdb.LoggingFunc {
-	levels := map[esdb.LogLevel]slog.Level{esdb.LogError: slog.LevelWarn, esdb.LogWarn: slog.LevelInfo}
+	levels := map[esdb.LogLevel]slog.Level{esdb.LogError: slog.LevelInfo}
 	return func(level esdb.LogLevel, format string, args ...any) {
 		lvl, ok := levels[level]
 		if !ok {
