@@ -62,6 +62,9 @@ func toProblem(err error, log *slog.Logger) *Problem {
 		return problem(http.StatusNotFound, "item.not_found", "", err.Error())
 	case errors.As(err, &he):
 		return problem(he.Code, "http", "", fmt.Sprint(he.Message))
+	case errors.Is(err, events.ErrUnavailable):
+		log.Warn("store unavailable", "err", err)
+		return problem(http.StatusServiceUnavailable, "store.unavailable", "", "the ledger's store cannot be reached just now (a failover?); retry shortly")
 	}
 	log.Error("internal error", "err", err)
 	return problem(http.StatusInternalServerError, "internal", "", "the server failed; the error is logged")

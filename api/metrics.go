@@ -91,6 +91,18 @@ func (s *MeteredStore) Append(ctx context.Context, stream string, expected event
 	return res, err
 }
 
+// LastPosition passes the store's cheap end of the log through, or reads
+// the heads where the store has none.
+func (s *MeteredStore) LastPosition(ctx context.Context) (uint64, error) {
+	if lp, ok := s.Store.(interface {
+		LastPosition(context.Context) (uint64, error)
+	}); ok {
+		return lp.LastPosition(ctx)
+	}
+	pos, _, err := s.Store.Heads(ctx)
+	return pos, err
+}
+
 // CommittedPosition passes the store's answer through, so callers keep
 // their shortcut (see sqlite.Store.CommittedPosition).
 func (s *MeteredStore) CommittedPosition() (uint64, bool) {

@@ -42,6 +42,10 @@ type Engine struct {
 	mu       sync.Mutex
 	projects map[string]*projectLog             // by stream
 	charters map[string]events.ProjectChartered // by stream; a charter is version 1 and never changes
+
+	indexMu        sync.Mutex
+	indexed        uint64   // the log position projectStreams has read to
+	projectStreams []string // every project stream up to indexed, in log order
 }
 
 // projectLog is one project's decoded events and snapshots.
@@ -314,16 +318,13 @@ func (e *Engine) Records(ctx context.Context, id uuid.UUID, asOf Bound, fn func(
 // Projects returns every chartered project in the log, by code. The ids
 // come from the charters, not from stream names.
 func (e *Engine) Projects(ctx context.Context) ([]events.ProjectChartered, error) {
-	_, heads, err := e.source.Heads(ctx)
+	streams, err := e.streams(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []events.ProjectChartered
-	for _, h := range heads {
-		if !strings.HasPrefix(h.Stream, "project-") {
-			continue
-		}
-		c, ok, err := e.charter(ctx, h.Stream)
+	for _, stream := range streams {
+		c, ok, err := e.charter(ctx, stream)
 		if err != nil {
 			return nil, err
 		}
@@ -333,6 +334,24 @@ func (e *Engine) Projects(ctx context.Context) ([]events.ProjectChartered, error
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, nil
+}
+
+// streams returns every project stream in the log. It reads only the events
+// since its last call: the stores have no cheap list of streams (on
+// KurrentDB, Heads reads the whole of $all).
+func (e *Engine) streams(ctx context.Context) ([]string, error) {
+	e.indexMu.Lock()
+	defer e.indexMu.Unlock()
+	for ev, err := range e.source.ReadAll(ctx, e.indexed) {
+		if err != nil {
+			return nil, err
+		}
+		if ev.Version == 1 && strings.HasPrefix(ev.Stream, "project-") {
+			e.projectStreams = append(e.projectStreams, ev.Stream)
+		}
+		e.indexed = ev.Position
+	}
+	return slices.Clone(e.projectStreams), nil
 }
 
 // charter returns the charter of a project stream, read once.

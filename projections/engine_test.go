@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/pledger/pledger/aggregates"
 	"github.com/pledger/pledger/events"
 	"github.com/pledger/pledger/events/sqlite"
 	"github.com/pledger/pledger/events/storetest"
@@ -132,4 +134,35 @@ func TestParseBound(t *testing.T) {
 		_, err := projections.ParseBound(bad)
 		require.Error(t, err, bad)
 	}
+}
+
+// Projects lists every chartered project, and a project chartered after the
+// first call is in the next (the engine reads only what is new).
+func TestProjectsSeesNewCharters(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	repo := aggregates.NewRepository(store, events.NewCatalogue())
+	e := projections.NewEngine(store, events.NewCatalogue(), fixedClock("2026-07-01T09:00:00Z"), 0)
+	codes := func() []string {
+		list, err := e.Projects(ctx)
+		require.NoError(t, err)
+		var out []string
+		for _, c := range list {
+			out = append(out, c.Code)
+		}
+		return out
+	}
+	require.Empty(t, codes())
+	charter := func(code string) {
+		_, err := repo.ExecProject(ctx, uuid.NewSHA1(uuid.NameSpaceURL, []byte(code)), aggregates.CharterProject{Code: code, Name: code,
+			Sponsor: "CIO", Manager: "pm@example.com", Coordinator: "co@example.com", Start: mustDate("2026-06-01"), End: mustDate("2026-09-30"), Currency: "EUR"},
+			aggregates.Meta{Actor: "pm@example.com", Reason: "test"})
+		require.NoError(t, err)
+	}
+	charter("ZED")
+	require.Equal(t, []string{"ZED"}, codes())
+	charter("ABC")
+	require.Equal(t, []string{"ABC", "ZED"}, codes(), "by code")
 }

@@ -138,4 +138,12 @@ func TestTwoServeNodesShareAKurrentDBLedger(t *testing.T) {
 	require.Eventually(t, func() bool { _, err := os.Stat(filepath.Join(dir, "b.db.relay")); return err == nil },
 		10*time.Second, 20*time.Millisecond, "each node keeps its own relay checkpoint")
 	require.Contains(t, mustCLI(t, append([]string{"verify", "--db", filepath.Join(dir, "a.db")}, flags...)...), "intact: ")
+
+	node.Stop() // the whole cluster is gone: answers say retry, not "internal error"
+	var problem struct {
+		Type string `json:"type"`
+	}
+	require.Equal(t, http.StatusServiceUnavailable, getJSONAny(t, baseB+"/v1/projects", token, &problem))
+	require.Contains(t, problem.Type, "store.unavailable")
+	require.Equal(t, http.StatusServiceUnavailable, getJSONAny(t, baseA+"/readyz", "", nil))
 }

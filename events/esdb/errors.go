@@ -14,9 +14,9 @@ import (
 
 var (
 	// ErrUnavailable wraps failures worth retrying: no leader, a node
-	// restarting, a dropped connection, a deadline. It wraps
+	// restarting, a dropped connection, a deadline. It is also
 	// events.ErrUnavailable, which the API answers with 503.
-	ErrUnavailable = fmt.Errorf("esdb: server unavailable: %w", events.ErrUnavailable)
+	ErrUnavailable error = unavailableError{}
 	// ErrDenied wraps refusals no retry will change: bad credentials or a
 	// missing ACL.
 	ErrDenied = errors.New("esdb: access denied")
@@ -24,6 +24,11 @@ var (
 	// KurrentDB, which pledger never does: the ledger has been tampered with.
 	ErrStreamDeleted = errors.New("esdb: stream deleted")
 )
+
+type unavailableError struct{}
+
+func (unavailableError) Error() string        { return "esdb: server unavailable" }
+func (unavailableError) Is(target error) bool { return target == events.ErrUnavailable }
 
 // translate turns a client error into one of ours, keeping the original in
 // the chain. Cancellation by the caller comes back as ctx's own error, so
