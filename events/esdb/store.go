@@ -512,8 +512,16 @@ func (s *Store) startAfter(ctx context.Context, after uint64) (esdb.Position, er
 		return esdb.Position{}, err
 	}
 	// KurrentDB refuses to read from a position inside a record, and a
-	// position someone typed (pos:N, ?after=) need not be an event's. Start
-	// after the last record before it instead, found from the end.
+	// position someone typed (pos:N, ?after=) need not be an event's. The
+	// commonest is N-1 for "as of event N": start before the record at N.
+	next := esdb.Position{Commit: after + 1, Prepare: after + 1}
+	if last, err := s.lastRecord(ctx, next); err == nil && (last == nil || comparePositions(*last, next) < 0) {
+		if last == nil {
+			return esdb.Position{}, nil
+		}
+		return *last, nil
+	}
+	// Otherwise start after the last record before it, found from the end.
 	r, err := s.lastWhere(ctx, func(r *esdb.RecordedEvent) bool { return r.Position.Prepare <= after })
 	if r == nil || err != nil {
 		return esdb.Position{}, err
