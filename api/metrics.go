@@ -33,7 +33,7 @@ func NewMetrics() *Metrics {
 		AppendLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pledger_append_duration_seconds", Help: "Latency of appends to the log.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
 		EventsAppended: prometheus.NewCounter(prometheus.CounterOpts{Name: "pledger_events_appended_total", Help: "Events appended to the log."}),
-		relayLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pledger_relay_lag_events", Help: "Events committed but not yet published, by relay."},
+		relayLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pledger_relay_lag_events", Help: "Events committed but not yet published, by relay (on KurrentDB: the distance in log positions, 0 when caught up)."},
 			[]string{"publisher"}),
 	}
 	m.Registry.MustRegister(m.requests, m.latency, m.AppendLatency, m.EventsAppended, m.relayLag,

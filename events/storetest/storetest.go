@@ -27,8 +27,11 @@ type NewStore func(t *testing.T) events.Store
 // stream) is not a caveat but the store's events.LogShape, which the suite
 // reads from the store.
 type Caveats struct {
-	// IDsPerStream: an event id is recognised, as a retry or as a reuse, only
-	// within its own stream; the engine keeps no ledger-wide index of ids.
+	// IDsPerStream: the engine keeps no index of event ids, so an id is
+	// recognised, as a retry or as a reuse, only within its own stream, and
+	// there only near the head (KurrentDB: the batch's place for an exact
+	// expectation, the last 32 events for Any). An id in another stream is
+	// not refused.
 	IDsPerStream bool
 }
 
