@@ -308,7 +308,7 @@ func (r *Repository) once(ctx context.Context, stream string, c *cached, fresh f
 			if attempt < r.retries {
 				// Another process appended: back off a little (jittered, so
 				// two contending writers fall out of step), catch up, decide again.
-				if err := sleep(ctx, backoff(attempt)); err != nil {
+				if err := events.Sleep(ctx, backoff(attempt)); err != nil {
 					return Result{}, err
 				}
 				continue
@@ -343,17 +343,6 @@ func (r *Repository) synced(c *cached, res events.AppendResult) {
 func backoff(attempt int) time.Duration {
 	ceiling := min(time.Millisecond<<attempt, 100*time.Millisecond)
 	return time.Duration(rand.Int64N(int64(ceiling))) + time.Millisecond
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // replayed reports whether a command with a CommandID was already applied,

@@ -41,6 +41,19 @@ type Store interface {
 	Heads(ctx context.Context) (position uint64, heads []StreamHead, err error)
 }
 
+// Sleep waits d, or less if ctx ends first, and then returns ctx's error:
+// the one back-off wait for stores and their callers.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // ReadOptions bounds a stream read. The zero value reads the whole stream.
 type ReadOptions struct {
 	From       uint64    // first version to yield; 0 or 1 is the start

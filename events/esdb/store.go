@@ -121,18 +121,6 @@ const retryWindow = 32
 // for the stream's head.
 const maxAttempts = 50
 
-// sleep waits d, or less if ctx ends first; it reports whether ctx is alive.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
 // Append implements events.Store. It reads the stream's head, stamps the
 // events (versions, recorded-at, hash chain) and appends them with the
 // head's revision as the expected one, so two writers can never extend the
@@ -170,8 +158,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected events.Expec
 			if _, isAny := expected.(events.Any); !isAny {
 				return events.AppendResult{}, &events.VersionConflictError{Stream: stream, Expected: expected, Actual: head.Version}
 			}
-			if !sleep(ctx, time.Duration(attempt)*10*time.Millisecond) {
-				return events.AppendResult{}, ctx.Err()
+			if err := events.Sleep(ctx, time.Duration(attempt)*10*time.Millisecond); err != nil {
+				return events.AppendResult{}, err
 			}
 		}
 		stamped := s.stamp(prepared, stream, head)
@@ -613,12 +601,9 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Ev
 }
 
 func (s *Store) isClosed() bool {
-	select {
-	case <-s.stop:
-		return true
-	default:
-		return false
-	}
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.closed
 }
 
 // Heads implements events.Store by reading the ledger to the end of $all:

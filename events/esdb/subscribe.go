@@ -74,10 +74,8 @@ func (f follower) follow(ctx context.Context, from esdb.AllPosition) iter.Seq2[e
 			failures++
 			wait := f.backoff(failures)
 			f.log.Warn("esdb subscription dropped; resubscribing", "after", from, "in", wait, "err", err)
-			select {
-			case <-ctx.Done():
+			if events.Sleep(ctx, wait) != nil {
 				return
-			case <-time.After(wait):
 			}
 		}
 	}

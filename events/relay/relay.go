@@ -161,7 +161,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			failures = 0 // it made progress: start the backoff again
 		}
 		r.log.Warn("relay: reading the log failed; retrying", "err", err, "after", r.published.Load())
-		if !sleep(ctx, r.backoff(failures)) {
+		if events.Sleep(ctx, r.backoff(failures)) != nil {
 			break
 		}
 		failures++
@@ -263,7 +263,7 @@ func (r *Relay) publish(ctx context.Context, batch []events.Event) error {
 		r.log.Warn("relay: publish failed; retrying", "err", err, "topic", r.opts.Topic,
 			"from", batch[0].Position, "to", batch[len(batch)-1].Position, "attempt", attempt+1)
 		r.reportLag()
-		if !sleep(ctx, r.backoff(attempt)) {
+		if events.Sleep(ctx, r.backoff(attempt)) != nil {
 			return ctx.Err()
 		}
 	}
@@ -289,18 +289,6 @@ func (r *Relay) backoff(n int) time.Duration {
 		d = r.opts.MaxBackoff
 	}
 	return d - time.Duration(rand.Int64N(int64(d)/4+1))
-}
-
-// sleep waits d or until ctx is done; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // lastPositioner is the cheap way to read the end of the log, where a
