@@ -91,6 +91,16 @@ func (s *MeteredStore) Append(ctx context.Context, stream string, expected event
 	return res, err
 }
 
+// Ready passes the store's readiness check through, or reads the end of the
+// log where the store has none.
+func (s *MeteredStore) Ready(ctx context.Context) error {
+	if r, ok := s.Store.(interface{ Ready(context.Context) error }); ok {
+		return r.Ready(ctx)
+	}
+	_, err := s.LastPosition(ctx)
+	return err
+}
+
 // LastPosition passes the store's cheap end of the log through, or reads
 // the heads where the store has none.
 func (s *MeteredStore) LastPosition(ctx context.Context) (uint64, error) {

@@ -63,6 +63,16 @@ func (s *Server) streamExists(ctx context.Context, stream string) (bool, error) 
 	return false, nil
 }
 
+// ready reports whether the ledger can be read, as cheaply as the store can
+// say.
+func (s *Server) ready(ctx context.Context) error {
+	if r, ok := s.cfg.Store.(interface{ Ready(context.Context) error }); ok {
+		return r.Ready(ctx)
+	}
+	_, err := s.lastPosition(ctx)
+	return err
+}
+
 // lastPosition returns the position of the last committed event.
 func (s *Server) lastPosition(ctx context.Context) (uint64, error) {
 	if lp, ok := s.cfg.Store.(interface {

@@ -67,6 +67,45 @@ func TestReconnectUnderLoad(t *testing.T) {
 	for _, c := range replaced {
 		require.True(t, c.retired)
 		require.Zero(t, c.users, "every read released its client")
+		_, err := c.ReadStream(ctx, "x", kurrent.ReadStreamOptions{}, 1)
+		require.True(t, isCode(err, kurrent.ErrorCodeConnectionClosed), "a replaced client is closed once unused: %v", err)
+	}
+}
+
+// While the cluster cannot be reached, concurrent calls end with their
+// deadlines: the v4.2.0 client blocks for ever in calls that were waiting
+// when its connection loop gave up, and the store leaves those behind.
+func TestCallsEndWhileTheClusterIsDown(t *testing.T) {
+	node := esdbtest.Start(t)
+	s, err := Open(Config{URL: node.URL(), Ledger: "down"})
+	require.NoError(t, err)
+	defer s.Close()
+	storetest.AppendSpread(t, s, 0, 3)
+	node.Stop()
+	for range 3 {
+		var wg sync.WaitGroup
+		for i := range 4 {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+				defer cancel()
+				var err error
+				if i%2 == 0 {
+					_, err = s.LastPosition(ctx)
+				} else {
+					_, err = s.Append(ctx, "s", events.Any{}, storetest.Event(i))
+				}
+				if err == nil || !(errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded)) {
+					t.Errorf("call %d: want unavailable or the deadline, got %v", i, err)
+				}
+			})
+		}
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Fatal("calls hung past their deadlines")
+		}
 	}
 }
 

@@ -374,7 +374,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts events.ReadO
 // readStream reads one KurrentDB stream as our events.
 func (s *Store) readStream(ctx context.Context, name string, opts esdb.ReadStreamOptions, count uint64) iter.Seq2[events.Event, error] {
 	return func(yield func(events.Event, error) bool) {
-		records := s.records(ctx, "read "+name, func(c *esdb.Client) (*esdb.ReadStream, error) {
+		records := s.records(ctx, "read "+name, func(ctx context.Context, c *esdb.Client) (*esdb.ReadStream, error) {
 			return c.ReadStream(ctx, name, opts, count)
 		})
 		for r, err := range records {
@@ -457,6 +457,14 @@ func (s *Store) LastPosition(ctx context.Context) (uint64, error) {
 	return positionOf(r.Position)
 }
 
+// Ready reports whether the cluster answers, reading one record: cheap
+// enough for a readiness probe, unlike LastPosition on a quiet ledger in a
+// busy cluster.
+func (s *Store) Ready(ctx context.Context) error {
+	_, err := s.lastRecord(ctx, esdb.End{})
+	return err
+}
+
 // lastWhere pages $all backwards from its end to the first record that
 // matches, or nil when none does.
 func (s *Store) lastWhere(ctx context.Context, match func(*esdb.RecordedEvent) bool) (*esdb.RecordedEvent, error) {
@@ -531,34 +539,18 @@ func (s *Store) lastRecord(ctx context.Context, from esdb.AllPosition) (*esdb.Po
 
 // readAll reads raw $all records.
 func (s *Store) readAll(ctx context.Context, opts esdb.ReadAllOptions, count uint64) iter.Seq2[*esdb.RecordedEvent, error] {
-	return s.records(ctx, "read $all", func(c *esdb.Client) (*esdb.ReadStream, error) {
+	return s.records(ctx, "read $all", func(ctx context.Context, c *esdb.Client) (*esdb.ReadStream, error) {
 		return c.ReadAll(ctx, opts, count)
 	})
 }
 
 // records yields the records of a read until its end; a failure is yielded
-// once. A stream that does not exist reads as empty: the client reports that
-// on the first receive, not on the call.
-func (s *Store) records(ctx context.Context, op string, start func(*esdb.Client) (*esdb.ReadStream, error)) iter.Seq2[*esdb.RecordedEvent, error] {
+// once. A read that cannot reach the cluster before reading anything
+// reconnects and starts once more.
+func (s *Store) records(ctx context.Context, op string, start startRead) iter.Seq2[*esdb.RecordedEvent, error] {
 	return func(yield func(*esdb.RecordedEvent, error) bool) {
-		rs, done, err := s.openRead(ctx, op, start)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		defer done()
-		for {
-			resolved, err := rs.Recv()
-			if errors.Is(err, io.EOF) || isCode(err, esdb.ErrorCodeResourceNotFound) {
-				return
-			}
-			if err != nil {
-				yield(nil, translate(ctx, op, err))
-				return
-			}
-			if r := resolved.OriginalEvent(); r != nil && !yield(r, nil) {
-				return
-			}
+		if s.readOnce(ctx, op, start, true, yield) {
+			s.readOnce(ctx, op, start, false, yield)
 		}
 	}
 }
@@ -590,8 +582,8 @@ func (s *Store) Subscribe(ctx context.Context, after uint64) iter.Seq2[events.Ev
 		}()
 		f := follower{names: s.names, open: s.subscribeAll, backoff: defaultBackoff, log: s.log}
 		for ev, err := range f.follow(following, start) {
-			if !yield(ev, err) {
-				return
+			if !yield(ev, err) || err != nil {
+				return // an error is yielded once, and ends the subscription
 			}
 		}
 		if ctx.Err() == nil && s.isClosed() {
