@@ -93,24 +93,12 @@ func (s *MeteredStore) Append(ctx context.Context, stream string, expected event
 
 // Ready passes the store's readiness check through, or reads the end of the
 // log where the store has none.
-func (s *MeteredStore) Ready(ctx context.Context) error {
-	if r, ok := s.Store.(interface{ Ready(context.Context) error }); ok {
-		return r.Ready(ctx)
-	}
-	_, err := s.LastPosition(ctx)
-	return err
-}
+func (s *MeteredStore) Ready(ctx context.Context) error { return events.Ready(ctx, s.Store) }
 
 // LastPosition passes the store's cheap end of the log through, or reads
 // the heads where the store has none.
 func (s *MeteredStore) LastPosition(ctx context.Context) (uint64, error) {
-	if lp, ok := s.Store.(interface {
-		LastPosition(context.Context) (uint64, error)
-	}); ok {
-		return lp.LastPosition(ctx)
-	}
-	pos, _, err := s.Store.Heads(ctx)
-	return pos, err
+	return events.LastPosition(ctx, s.Store)
 }
 
 // CommittedPosition passes the store's answer through, so callers keep

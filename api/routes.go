@@ -107,7 +107,7 @@ func (s *Server) serviceRoutes() []Route {
 			handle: func(cl *call) error { return cl.JSON(http.StatusOK, Health{"ok"}) }},
 		{Method: http.MethodGet, Path: "/readyz", Summary: "The ledger is readable", Public: true, Response: Health{}, Status: http.StatusOK,
 			handle: func(cl *call) error {
-				if err := s.ready(cl.Request().Context()); err != nil {
+				if err := events.Ready(cl.Request().Context(), s.cfg.Store); err != nil {
 					return problem(http.StatusServiceUnavailable, "not_ready", "", "the ledger cannot be read")
 				}
 				return cl.JSON(http.StatusOK, Health{"ready"})

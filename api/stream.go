@@ -63,27 +63,6 @@ func (s *Server) streamExists(ctx context.Context, stream string) (bool, error) 
 	return false, nil
 }
 
-// ready reports whether the ledger can be read, as cheaply as the store can
-// say.
-func (s *Server) ready(ctx context.Context) error {
-	if r, ok := s.cfg.Store.(interface{ Ready(context.Context) error }); ok {
-		return r.Ready(ctx)
-	}
-	_, err := s.lastPosition(ctx)
-	return err
-}
-
-// lastPosition returns the position of the last committed event.
-func (s *Server) lastPosition(ctx context.Context) (uint64, error) {
-	if lp, ok := s.cfg.Store.(interface {
-		LastPosition(context.Context) (uint64, error)
-	}); ok {
-		return lp.LastPosition(ctx)
-	}
-	pos, _, err := s.cfg.Store.Heads(ctx)
-	return pos, err
-}
-
 // serveStream serves GET /v1/projects/:id/events/stream.
 //
 // Without a resume point the stream starts at the current end of the log.
@@ -120,7 +99,7 @@ func (s *Server) serveStream(cl *call) error {
 	}
 	subscribed := time.Now()
 	if !resume {
-		if after, err = s.lastPosition(ctx); err != nil {
+		if after, err = events.LastPosition(ctx, s.cfg.Store); err != nil {
 			return err
 		}
 	}

@@ -41,6 +41,29 @@ type Store interface {
 	Heads(ctx context.Context) (position uint64, heads []StreamHead, err error)
 }
 
+// LastPosition returns the position of the last event in the store's log,
+// 0 when it is empty: cheaply where the store has a LastPosition method,
+// else from Heads.
+func LastPosition(ctx context.Context, s Store) (uint64, error) {
+	if lp, ok := s.(interface {
+		LastPosition(context.Context) (uint64, error)
+	}); ok {
+		return lp.LastPosition(ctx)
+	}
+	pos, _, err := s.Heads(ctx)
+	return pos, err
+}
+
+// Ready reports whether the store's log can be read, as cheaply as the
+// store can tell: its Ready method, else LastPosition.
+func Ready(ctx context.Context, s Store) error {
+	if r, ok := s.(interface{ Ready(context.Context) error }); ok {
+		return r.Ready(ctx)
+	}
+	_, err := LastPosition(ctx, s)
+	return err
+}
+
 // Sleep waits d, or less if ctx ends first, and then returns ctx's error:
 // the one back-off wait for stores and their callers.
 func Sleep(ctx context.Context, d time.Duration) error {

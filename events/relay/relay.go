@@ -291,12 +291,6 @@ func (r *Relay) backoff(n int) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d)/4+1))
 }
 
-// lastPositioner is the cheap way to read the end of the log, where a
-// store has it (events/sqlite does); Heads is the fallback.
-type lastPositioner interface {
-	LastPosition(ctx context.Context) (uint64, error)
-}
-
 // watchLag reads the end of the log every LagInterval and reports the lag.
 func (r *Relay) watchLag(ctx context.Context) {
 	if r.opts.Lag == nil {
@@ -305,13 +299,7 @@ func (r *Relay) watchLag(ctx context.Context) {
 	t := time.NewTicker(r.opts.LagInterval)
 	defer t.Stop()
 	for {
-		var end uint64
-		var err error
-		if lp, ok := r.store.(lastPositioner); ok {
-			end, err = lp.LastPosition(ctx)
-		} else {
-			end, _, err = r.store.Heads(ctx)
-		}
+		end, err := events.LastPosition(ctx, r.store)
 		if err == nil {
 			r.committed.Store(max(r.committed.Load(), end))
 			r.reportLag()
