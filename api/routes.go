@@ -520,9 +520,7 @@ func verifyLedger(ctx context.Context, store Store) (Verification, error) {
 			seals = append(seals, ev)
 		}
 	}
-	shape := events.ShapeOf(store)
-	shape.PositionGaps = true
-	v, err := events.NewVerifier(events.VerifyOptions{Seals: seals, LogShape: shape})
+	v, err := events.NewVerifier(events.VerifyOptions{Seals: seals, LogShape: events.ShapeOf(store)})
 	if err != nil {
 		return Verification{Problem: asProblem(err)}, nil
 	}
