@@ -54,46 +54,44 @@ func (a *app) openRead(ctx context.Context) (ledger, error) {
 	return a.openLedger(ctx, true, nil)
 }
 
-// openLedger opens the log in the chosen store; clock, if set, stamps
-// recorded-at (the demo's story time).
+// openLedger opens the log in the chosen store (checked before every
+// command); clock, if set, stamps recorded-at (the demo's story time). A
+// writer needs the --db directory either way: the ledger file, or a
+// KurrentDB node's key and checkpoints.
 func (a *app) openLedger(ctx context.Context, readOnly bool, clock func() time.Time) (ledger, error) {
-	switch a.store {
-	case storeESDB:
-		if a.esdbURL == "" {
-			return nil, badInputf("--esdb-url is required with --store esdb (env PLEDGER_ESDB_URL), e.g. esdb://127.0.0.1:2113?tls=false")
+	if !readOnly {
+		if err := checkLedgerPath(a.db); err != nil {
+			return nil, err
 		}
-		if !readOnly {
-			if err := checkLedgerPath(a.db); err != nil { // where this node keeps its key and checkpoints
-				return nil, err
-			}
-		}
-		s, err := esdb.Open(esdb.Config{URL: a.esdbURL, Ledger: a.esdbLedger, Clock: clock,
-			Log: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-		if err != nil {
-			return nil, badInput{err}
-		}
-		if readOnly {
-			// A ledger name with a typo reads as an empty ledger, and an empty
-			// ledger verifies: say so, as a missing file does.
-			end, err := s.LastPosition(ctx)
-			if err == nil && end == 0 {
-				err = badInputf("KurrentDB ledger %q holds no events (check --esdb-ledger)", a.esdbLedger)
-			}
-			if err != nil {
-				s.Close()
-				return nil, err
-			}
-		}
-		return s, nil
-	case storeSQLite:
-		if !readOnly {
-			if err := checkLedgerPath(a.db); err != nil {
-				return nil, err
-			}
-		}
-		return badPath(sqlite.Open(ctx, a.db, sqlite.Options{ReadOnly: readOnly, Clock: clock}))
 	}
-	return nil, badInputf("--store %q: must be %s or %s", a.store, storeSQLite, storeESDB)
+	if a.store == storeESDB {
+		return a.openKurrentDB(ctx, readOnly, clock)
+	}
+	return badPath(sqlite.Open(ctx, a.db, sqlite.Options{ReadOnly: readOnly, Clock: clock}))
+}
+
+func (a *app) openKurrentDB(ctx context.Context, readOnly bool, clock func() time.Time) (ledger, error) {
+	if a.esdbURL == "" {
+		return nil, badInputf("--esdb-url is required with --store esdb (env PLEDGER_ESDB_URL), e.g. esdb://127.0.0.1:2113?tls=false")
+	}
+	s, err := esdb.Open(esdb.Config{URL: a.esdbURL, Ledger: a.esdbLedger, Clock: clock,
+		Log: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return nil, badInput{err}
+	}
+	if readOnly {
+		// A ledger name with a typo reads as an empty ledger, and an empty
+		// ledger verifies: say so, as a missing file does.
+		end, err := s.LastPosition(ctx)
+		if err == nil && end == 0 {
+			err = badInputf("KurrentDB ledger %q holds no events (check --esdb-ledger)", a.esdbLedger)
+		}
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // errNotEmpty is a ledger that already holds events where an empty one is
